@@ -1,0 +1,165 @@
+// `wasinet`: run and precompile WASI programs with real networking.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "cli/dir_flag.hh"
+#include "engine/engine.hh"
+#include "runtime/module_loader.hh"
+#include "runtime/runner.hh"
+#include "wasinet/config.hh"
+#include "wasinet/error.hh"
+
+extern char** environ;
+
+namespace wasinet::cli {
+namespace {
+
+constexpr int kExitUsage = 2;
+
+struct RunFlags {
+  std::vector<std::string> dirs;
+  std::vector<std::string> envs;
+  bool inherit_env = false;
+  bool no_cache = false;
+  std::string cache_dir;
+};
+
+// `--env K=V` sets K; `--env K` copies K from the host when it is set.
+std::vector<std::string> build_environ(const RunFlags& f) {
+  std::vector<std::string> out;
+  if (f.inherit_env)
+    for (char** e = environ; *e; ++e) out.emplace_back(*e);
+  for (const std::string& kv : f.envs) {
+    std::string entry = kv;
+    if (kv.find('=') == std::string::npos) {
+      const char* v = std::getenv(kv.c_str());
+      if (!v) continue;
+      entry = kv + "=" + v;
+    }
+    if (entry.front() == '=') throw Error("--env " + kv + ": empty variable name");
+    const std::string key = entry.substr(0, entry.find('=') + 1);
+    std::erase_if(out, [&](const std::string& s) { return s.rfind(key, 0) == 0; });
+    out.push_back(entry);
+  }
+  return out;
+}
+
+int run_command(const RunFlags& f, const std::vector<std::string>& positional) {
+  if (positional.empty()) throw Error("run: missing the module to run (wasinet run APP.wasm)");
+  RunConfig config;
+  config.module = positional.front();
+  config.args.assign(positional.begin() + 1, positional.end());
+  config.environ = build_environ(f);
+  for (const std::string& d : f.dirs) config.dirs.push_back(parse_dir_flag(d));
+  config.use_cache = !f.no_cache;
+  config.cache_dir = f.cache_dir;
+  return runtime::run(config);
+}
+
+int compile_command(const std::string& input, std::string output) {
+  if (output.empty()) output = std::filesystem::path(input).replace_extension(".cwasm").string();
+  engine::Engine engine;
+  std::vector<uint8_t> bytes = runtime::precompile(engine, input);
+  std::ofstream out(output, std::ios::binary | std::ios::trunc);
+  if (!out) throw Error("cannot write " + output);
+  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  if (!out) throw Error("cannot write " + output);
+  std::fprintf(stderr, "wasinet: wrote %s (%zu bytes)\n", output.c_str(), bytes.size());
+  return 0;
+}
+
+int main_impl(int argc, char** argv) {
+  CLI::App app{
+      "wasinet runs WebAssembly programs built for WASI preview1 (wasm32-wasip1) with real\n"
+      "networking, inside a sandbox whose host decides what the guest may reach.",
+      "wasinet"};
+  app.set_version_flag("--version", std::string("wasinet 0.1.0"));
+  app.require_subcommand(1);
+  app.footer("Run `wasinet COMMAND --help` for a command's options.");
+
+  RunFlags flags;
+  CLI::App* run = app.add_subcommand("run", "Run a WASI program (.wasm, or .cwasm from `wasinet compile`)");
+  run->add_option("--dir", flags.dirs,
+                  "Preopen a host directory: HOST (seen at the same path), HOST::GUEST,\n"
+                  "or HOST::GUEST:ro for read-only. Repeatable; the first is the working\n"
+                  "directory of Go programs.")
+      ->type_name("HOST[::GUEST][:ro]");
+  run->add_option("--env", flags.envs,
+                  "Set an environment variable (K=V), or copy one from the host (K). Repeatable.")
+      ->type_name("K[=V]");
+  run->add_flag("--inherit-env", flags.inherit_env,
+                "Pass the host's whole environment (before any --env)");
+  run->add_flag("--no-cache", flags.no_cache, "Compile afresh; neither read nor write the module cache");
+  run->add_option("--cache-dir", flags.cache_dir,
+                  "Module cache directory (default $WASINET_CACHE_DIR or ~/.cache/wasinet/modules)")
+      ->type_name("DIR");
+  run->footer(
+      "Exit status: the guest's own exit code; 125 when wasinet cannot start it\n"
+      "(bad flag, missing or invalid module, unknown import); 134 when it traps.\n\n"
+      "Examples:\n"
+      "  wasinet run app.wasm arg1 arg2\n"
+      "  wasinet run --dir ./data::/data --env MODE=test app.wasm");
+
+  std::string compile_in, compile_out;
+  CLI::App* compile = app.add_subcommand("compile", "Precompile a module for fast starts (writes .cwasm)");
+  compile->add_option("APP.wasm", compile_in, "The module to compile")->required();
+  compile->add_option("-o,--output", compile_out, "Output file (default: APP.cwasm)");
+
+  // APP.wasm and everything after it belong to the guest, even words that
+  // look like our own flags: split them off before CLI11 sees them.
+  std::vector<std::string> words(argv + 1, argv + argc);
+  std::vector<std::string> guest_words;
+  if (!words.empty() && words.front() == "run") {
+    size_t i = 1;
+    while (i < words.size()) {
+      const std::string& w = words[i];
+      if (w == "--") {
+        guest_words.assign(words.begin() + static_cast<long>(i) + 1, words.end());
+        words.resize(i);
+        break;
+      }
+      if (w.empty() || w[0] != '-') {
+        guest_words.assign(words.begin() + static_cast<long>(i), words.end());
+        words.resize(i);
+        break;
+      }
+      // An option that takes a value, written as two words, consumes the next one.
+      const CLI::Option* opt = w.find('=') == std::string::npos ? run->get_option_no_throw(w) : nullptr;
+      i += (opt && opt->get_type_size_min() > 0) ? 2 : 1;
+    }
+  }
+  std::reverse(words.begin(), words.end());  // CLI11 parses a reversed vector
+
+  try {
+    app.parse(words);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "wasinet: %s (see `wasinet --help`)\n", e.what());
+    return kExitUsage;
+  }
+
+  try {
+    if (*run) {
+      return run_command(flags, guest_words);
+    }
+    return compile_command(compile_in, compile_out);
+  } catch (const Error& e) {
+    std::fprintf(stderr, "wasinet: %s\n", e.what());
+    return runtime::kExitHostError;
+  }
+}
+
+}  // namespace
+}  // namespace wasinet::cli
+
+int main(int argc, char** argv) { return wasinet::cli::main_impl(argc, argv); }

@@ -1,0 +1,113 @@
+#pragma once
+// The engine binding: compile, cache, instantiate and run a module with a set
+// of host functions. Only src/engine/*.cc include engine headers, so another
+// engine could stand behind this interface.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "abi/guest_memory.hh"
+
+namespace wasinet::engine {
+
+enum class ValType : uint8_t { i32, i64 };
+
+// What a host function hands back to the engine.
+struct HostReturn {
+  uint64_t value = 0;          // the result, when the function has one
+  const char* trap = nullptr;  // non-null: stop the guest with this message
+  bool exit = false;           // proc_exit: stop the guest with `exit_code`
+  int32_t exit_code = 0;
+};
+
+// A host function: `args` holds the parameters widened to 64 bits (i32 values
+// zero-extended); `memory` views the calling instance's exported "memory"
+// (empty if it has none).
+using HostCallback = HostReturn (*)(void* host, const abi::GuestMemory& memory,
+                                    const uint64_t* args);
+
+struct HostFunction {
+  std::string module;
+  std::string name;
+  std::vector<ValType> params;
+  std::vector<ValType> results;  // empty or one value
+  HostCallback callback = nullptr;
+};
+
+struct Import {
+  std::string module;
+  std::string name;
+  bool is_function = false;
+};
+
+struct EngineOptions {
+  // Stop guests on an epoch deadline (see Engine::interrupt_all).
+  bool epoch_interruption = true;
+};
+
+class Module;
+
+// How a guest run ended.
+struct RunOutcome {
+  enum class Kind { returned, exited, trapped, interrupted } kind = Kind::returned;
+  int exit_code = 0;          // for `exited`
+  std::string message;        // for `trapped`: the engine's reason, one line
+};
+
+class Engine {
+ public:
+  explicit Engine(const EngineOptions& options = {});
+  ~Engine();
+  Engine(Engine&&) noexcept;
+  Engine& operator=(Engine&&) noexcept;
+
+  // Identifies the engine version and every setting that changes generated
+  // code: part of the compiled-module cache key.
+  const std::string& fingerprint() const;
+
+  // Throws wasinet::Error with a one-line reason on invalid wasm.
+  Module compile(std::span<const uint8_t> wasm) const;
+  // Loads a module precompiled by this engine (serialize()); throws
+  // wasinet::Error when it was built by an incompatible engine or config.
+  Module deserialize_file(const std::filesystem::path& path) const;
+  Module deserialize(std::span<const uint8_t> bytes) const;
+
+  // Instantiates `module` with `functions` (every import must be among
+  // them) and runs its `_start` export. `host` is passed to each callback.
+  // Throws wasinet::Error for failures before the guest starts running.
+  RunOutcome run(const Module& module, std::span<const HostFunction> functions,
+                 void* host) const;
+
+  // Makes every running guest of this engine stop at its next epoch check.
+  void interrupt_all() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+class Module {
+ public:
+  ~Module();
+  Module(Module&&) noexcept;
+  Module& operator=(Module&&) noexcept;
+
+  std::vector<Import> imports() const;
+  std::vector<uint8_t> serialize() const;
+
+  struct Impl;
+  explicit Module(std::unique_ptr<Impl> impl);
+  const Impl& impl() const { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// Bytes that mark a serialized module (an ELF image), as opposed to wasm.
+bool looks_precompiled(std::span<const uint8_t> bytes);
+
+}  // namespace wasinet::engine

@@ -1,0 +1,276 @@
+// The wasmtime binding: the only file that includes engine headers.
+#include <wasmtime.h>
+
+#include <fstream>
+#include <iterator>
+#include <cstring>
+
+#include "engine/engine.hh"
+#include "wasinet/error.hh"
+
+namespace wasinet::engine {
+namespace {
+
+std::string take_message(wasmtime_error_t* error) {
+  wasm_name_t msg;
+  wasmtime_error_message(error, &msg);
+  std::string out(msg.data, msg.size);
+  wasm_byte_vec_delete(&msg);
+  wasmtime_error_delete(error);
+  return out;
+}
+
+std::string take_message(wasm_trap_t* trap) {
+  wasm_message_t msg;
+  wasm_trap_message(trap, &msg);
+  std::string out(msg.data, msg.size);
+  // wasm_message_t includes the terminating NUL.
+  while (!out.empty() && out.back() == '\0') out.pop_back();
+  wasm_byte_vec_delete(&msg);
+  wasm_trap_delete(trap);
+  return out;
+}
+
+// The first line of an engine message: the rest is a backtrace or hints.
+std::string first_line(const std::string& s) {
+  auto nl = s.find('\n');
+  return nl == std::string::npos ? s : s.substr(0, nl);
+}
+
+std::string name_of(const wasm_name_t* n) { return std::string(n->data, n->size); }
+
+wasm_valtype_t* to_engine(ValType t) {
+  return wasm_valtype_new(t == ValType::i32 ? WASM_I32 : WASM_I64);
+}
+
+// Per-store state the trampolines reach through the store's data pointer.
+struct StoreData {
+  void* host = nullptr;
+  wasmtime_memory_t memory{};
+  bool memory_resolved = false;
+  bool has_memory = false;
+  bool exited = false;
+  int32_t exit_code = 0;
+};
+
+// Binds one HostFunction to the engine's raw calling convention: no
+// allocation, no type checks at run time (the linker checked the signature).
+wasm_trap_t* trampoline(void* env, wasmtime_caller_t* caller, wasmtime_val_raw_t* values,
+                        size_t /*count*/) {
+  const auto* fn = static_cast<const HostFunction*>(env);
+  wasmtime_context_t* context = wasmtime_caller_context(caller);
+  auto* data = static_cast<StoreData*>(wasmtime_context_get_data(context));
+  if (!data->memory_resolved) {
+    wasmtime_extern_t item;
+    if (wasmtime_caller_export_get(caller, "memory", 6, &item)) {
+      if (item.kind == WASMTIME_EXTERN_MEMORY) {
+        data->memory = item.of.memory;
+        data->has_memory = true;
+      }
+      wasmtime_extern_delete(&item);
+    }
+    data->memory_resolved = true;
+  }
+  abi::GuestMemory memory;
+  if (data->has_memory) {
+    memory = abi::GuestMemory(wasmtime_memory_data(context, &data->memory),
+                              wasmtime_memory_data_size(context, &data->memory));
+  }
+  uint64_t args[16];
+  const size_t n = fn->params.size();
+  for (size_t i = 0; i < n && i < 16; ++i) {
+    args[i] = fn->params[i] == ValType::i32 ? uint64_t{static_cast<uint32_t>(values[i].i32)}
+                                            : static_cast<uint64_t>(values[i].i64);
+  }
+  HostReturn r = fn->callback(data->host, memory, args);
+  if (r.exit) {
+    data->exited = true;
+    data->exit_code = r.exit_code;
+    return wasmtime_trap_new("wasinet: proc_exit", 18);
+  }
+  if (r.trap) return wasmtime_trap_new(r.trap, std::strlen(r.trap));
+  if (!fn->results.empty()) {
+    if (fn->results[0] == ValType::i32)
+      values[0].i32 = static_cast<int32_t>(r.value);
+    else
+      values[0].i64 = static_cast<int64_t>(r.value);
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+struct Engine::Impl {
+  wasm_engine_t* engine = nullptr;
+  std::string fingerprint;
+  ~Impl() {
+    if (engine) wasm_engine_delete(engine);
+  }
+};
+
+struct Module::Impl {
+  wasmtime_module_t* module = nullptr;
+  ~Impl() {
+    if (module) wasmtime_module_delete(module);
+  }
+};
+
+Engine::Engine(const EngineOptions& options) : impl_(std::make_unique<Impl>()) {
+  wasm_config_t* config = wasm_config_new();
+  wasmtime_config_strategy_set(config, WASMTIME_STRATEGY_CRANELIFT);
+  wasmtime_config_cranelift_opt_level_set(config, WASMTIME_OPT_LEVEL_SPEED);
+  wasmtime_config_epoch_interruption_set(config, options.epoch_interruption);
+  impl_->engine = wasm_engine_new_with_config(config);
+  if (!impl_->engine) throw Error("cannot create the wasmtime engine");
+  impl_->fingerprint = std::string("wasmtime-") + WASMTIME_VERSION + "-cranelift-speed" +
+                       (options.epoch_interruption ? "-epoch" : "");
+}
+
+Engine::~Engine() = default;
+Engine::Engine(Engine&&) noexcept = default;
+Engine& Engine::operator=(Engine&&) noexcept = default;
+
+const std::string& Engine::fingerprint() const { return impl_->fingerprint; }
+
+Module Engine::compile(std::span<const uint8_t> wasm) const {
+  auto m = std::make_unique<Module::Impl>();
+  if (wasmtime_error_t* e = wasmtime_module_new(impl_->engine, wasm.data(), wasm.size(), &m->module))
+    throw Error("not a valid WebAssembly module: " + first_line(take_message(e)));
+  return Module(std::move(m));
+}
+
+Module Engine::deserialize(std::span<const uint8_t> bytes) const {
+  auto m = std::make_unique<Module::Impl>();
+  if (wasmtime_error_t* e =
+          wasmtime_module_deserialize(impl_->engine, bytes.data(), bytes.size(), &m->module))
+    throw Error("cannot load precompiled module (built by another wasinet version or "
+                "configuration? recompile it with `wasinet compile`): " +
+                first_line(take_message(e)));
+  return Module(std::move(m));
+}
+
+Module Engine::deserialize_file(const std::filesystem::path& path) const {
+  auto m = std::make_unique<Module::Impl>();
+  if (wasmtime_error_t* e =
+          wasmtime_module_deserialize_file(impl_->engine, path.c_str(), &m->module))
+    throw Error("cannot load precompiled module " + path.string() +
+                " (built by another wasinet version or configuration? recompile it with "
+                "`wasinet compile`): " + first_line(take_message(e)));
+  return Module(std::move(m));
+}
+
+void Engine::interrupt_all() const { wasmtime_engine_increment_epoch(impl_->engine); }
+
+RunOutcome Engine::run(const Module& module, std::span<const HostFunction> functions,
+                       void* host) const {
+  StoreData data;
+  data.host = host;
+  wasmtime_store_t* store = wasmtime_store_new(impl_->engine, &data, nullptr);
+  wasmtime_context_t* context = wasmtime_store_context(store);
+  wasmtime_linker_t* linker = wasmtime_linker_new(impl_->engine);
+  struct Cleanup {
+    wasmtime_store_t* store;
+    wasmtime_linker_t* linker;
+    ~Cleanup() {
+      wasmtime_linker_delete(linker);
+      wasmtime_store_delete(store);
+    }
+  } cleanup{store, linker};
+
+  // The guest only stops on an epoch deadline when the host asks it to.
+  wasmtime_context_set_epoch_deadline(context, UINT64_MAX / 2);
+
+  for (const HostFunction& fn : functions) {
+    wasm_valtype_vec_t params, results;
+    wasm_valtype_vec_new_uninitialized(&params, fn.params.size());
+    for (size_t i = 0; i < fn.params.size(); ++i) params.data[i] = to_engine(fn.params[i]);
+    wasm_valtype_vec_new_uninitialized(&results, fn.results.size());
+    for (size_t i = 0; i < fn.results.size(); ++i) results.data[i] = to_engine(fn.results[i]);
+    wasm_functype_t* type = wasm_functype_new(&params, &results);
+    wasmtime_error_t* e = wasmtime_linker_define_func_unchecked(
+        linker, fn.module.data(), fn.module.size(), fn.name.data(), fn.name.size(), type,
+        trampoline, const_cast<HostFunction*>(&fn), nullptr);
+    wasm_functype_delete(type);
+    if (e) throw Error("cannot define " + fn.module + "::" + fn.name + ": " + take_message(e));
+  }
+
+  wasmtime_instance_t instance;
+  wasm_trap_t* trap = nullptr;
+  if (wasmtime_error_t* e =
+          wasmtime_linker_instantiate(linker, context, module.impl().module, &instance, &trap))
+    throw Error("cannot instantiate module: " + first_line(take_message(e)));
+
+  RunOutcome outcome;
+  auto finish = [&](wasm_trap_t* t) {
+    if (!t) return false;
+    if (data.exited) {
+      wasm_trap_delete(t);
+      outcome.kind = RunOutcome::Kind::exited;
+      outcome.exit_code = data.exit_code;
+      return true;
+    }
+    wasmtime_trap_code_t code;
+    bool interrupted = wasmtime_trap_code(t, &code) && code == WASMTIME_TRAP_CODE_INTERRUPT;
+    outcome.kind = interrupted ? RunOutcome::Kind::interrupted : RunOutcome::Kind::trapped;
+    outcome.message = first_line(take_message(t));
+    return true;
+  };
+  if (finish(trap)) return outcome;  // the module's own start function trapped
+
+  // Reactors export _initialize; commands export _start. Run what is there.
+  for (std::string_view entry : {"_initialize", "_start"}) {
+    wasmtime_extern_t item;
+    if (!wasmtime_instance_export_get(context, &instance, entry.data(), entry.size(), &item))
+      continue;
+    if (item.kind != WASMTIME_EXTERN_FUNC) {
+      wasmtime_extern_delete(&item);
+      throw Error(std::string("export ") + std::string(entry) + " is not a function");
+    }
+    trap = nullptr;
+    wasmtime_error_t* e = wasmtime_func_call(context, &item.of.func, nullptr, 0, nullptr, 0, &trap);
+    wasmtime_extern_delete(&item);
+    if (e) {
+      // Calls report failures to start (e.g. wrong signature) as errors.
+      outcome.kind = RunOutcome::Kind::trapped;
+      outcome.message = first_line(take_message(e));
+      return outcome;
+    }
+    if (finish(trap)) return outcome;
+  }
+  return outcome;
+}
+
+Module::Module(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Module::~Module() = default;
+Module::Module(Module&&) noexcept = default;
+Module& Module::operator=(Module&&) noexcept = default;
+
+std::vector<Import> Module::imports() const {
+  wasm_importtype_vec_t vec;
+  wasmtime_module_imports(impl_->module, &vec);
+  std::vector<Import> out;
+  for (size_t i = 0; i < vec.size; ++i) {
+    const wasm_importtype_t* imp = vec.data[i];
+    const wasm_externtype_t* type = wasm_importtype_type(imp);
+    out.push_back({name_of(wasm_importtype_module(imp)), name_of(wasm_importtype_name(imp)),
+                   wasm_externtype_kind(type) == WASM_EXTERN_FUNC});
+  }
+  wasm_importtype_vec_delete(&vec);
+  return out;
+}
+
+std::vector<uint8_t> Module::serialize() const {
+  wasm_byte_vec_t bytes;
+  if (wasmtime_error_t* e = wasmtime_module_serialize(impl_->module, &bytes))
+    throw Error("cannot serialize module: " + take_message(e));
+  std::vector<uint8_t> out(bytes.data, bytes.data + bytes.size);
+  wasm_byte_vec_delete(&bytes);
+  return out;
+}
+
+bool looks_precompiled(std::span<const uint8_t> bytes) {
+  return bytes.size() >= 4 && bytes[0] == 0x7f && bytes[1] == 'E' && bytes[2] == 'L' &&
+         bytes[3] == 'F';
+}
+
+}  // namespace wasinet::engine

@@ -1,0 +1,119 @@
+#include "runtime/module_loader.hh"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <mutex>
+#include <thread>
+
+#include "runtime/module_cache.hh"
+#include "wasinet/error.hh"
+
+namespace wasinet::runtime {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<uint8_t> read_file(const fs::path& file) {
+  std::error_code ec;
+  if (!fs::exists(file, ec)) throw Error(file.string() + ": no such file");
+  if (fs::is_directory(file, ec)) throw Error(file.string() + ": is a directory, not a module");
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw Error("cannot read " + file.string() + ": " + std::strerror(errno));
+  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
+}
+
+bool looks_like_wasm(std::span<const uint8_t> b) {
+  return b.size() >= 4 && b[0] == 0 && b[1] == 'a' && b[2] == 's' && b[3] == 'm';
+}
+
+void require_wasm(const fs::path& file, std::span<const uint8_t> bytes) {
+  if (!looks_like_wasm(bytes))
+    throw Error(file.string() + " is not a WebAssembly module (it does not start with \\0asm)");
+}
+
+// Compiles, and when it takes more than a second on a terminal, says so:
+// a first start can take seconds and should not look like a hang.
+engine::Module compile_reporting(const engine::Engine& engine, const fs::path& file,
+                                 std::span<const uint8_t> wasm, bool report, bool cached) {
+  if (!report || !::isatty(STDERR_FILENO)) {
+    try {
+      return engine.compile(wasm);
+    } catch (const Error& e) {
+      throw Error(file.string() + ": " + e.what());
+    }
+  }
+  std::mutex m;
+  std::condition_variable cv;
+  bool done = false, said = false;
+  const auto start = std::chrono::steady_clock::now();
+  std::thread notice([&] {
+    std::unique_lock lock(m);
+    if (!cv.wait_for(lock, std::chrono::seconds(1), [&] { return done; })) {
+      std::fprintf(stderr, "wasinet: compiling %s (first run)...", file.filename().c_str());
+      std::fflush(stderr);
+      said = true;
+    }
+  });
+  auto finish = [&] {
+    {
+      std::lock_guard lock(m);
+      done = true;
+    }
+    cv.notify_all();
+    notice.join();
+  };
+  try {
+    engine::Module module = engine.compile(wasm);
+    finish();
+    if (said) {
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::fprintf(stderr, " done in %.1f s%s\n", s, cached ? ", cached for next time" : "");
+    }
+    return module;
+  } catch (const Error& e) {
+    finish();
+    if (said) std::fprintf(stderr, " failed\n");
+    throw Error(file.string() + ": " + e.what());
+  }
+}
+
+}  // namespace
+
+engine::Module load_module(const engine::Engine& engine, const fs::path& file,
+                           const LoadOptions& options) {
+  std::vector<uint8_t> bytes = read_file(file);
+  if (engine::looks_precompiled(bytes)) return engine.deserialize_file(file);
+  require_wasm(file, bytes);
+  if (!options.use_cache) return compile_reporting(engine, file, bytes, options.report_slow_compile, false);
+
+  ModuleCache cache(options.cache_dir.empty() ? ModuleCache::default_dir() : options.cache_dir);
+  const std::string key = ModuleCache::key(engine.fingerprint(), bytes);
+  if (auto hit = cache.find(key)) {
+    try {
+      return engine.deserialize_file(*hit);
+    } catch (const Error&) {
+      cache.evict(key);  // damaged entry: compile afresh below
+    }
+  }
+  engine::Module module = compile_reporting(engine, file, bytes, options.report_slow_compile, true);
+  std::string error;
+  if (!cache.store(key, module.serialize(), &error))
+    std::fprintf(stderr, "wasinet: warning: module cache: %s\n", error.c_str());
+  return module;
+}
+
+std::vector<uint8_t> precompile(const engine::Engine& engine, const fs::path& file) {
+  std::vector<uint8_t> bytes = read_file(file);
+  if (engine::looks_precompiled(bytes)) throw Error(file.string() + " is already precompiled");
+  require_wasm(file, bytes);
+  return compile_reporting(engine, file, bytes, true, false).serialize();
+}
+
+}  // namespace wasinet::runtime
