@@ -24,6 +24,7 @@ struct RunConfig {
   // module_cache.hh).
   std::filesystem::path cache_dir;
   size_t max_fds = 1024;
+  bool verbose = false;  // host-side notes on stderr (module cache hits, ...)
 };
 
 }  // namespace wasinet

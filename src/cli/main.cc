@@ -29,6 +29,7 @@ struct RunFlags {
   bool inherit_env = false;
   bool no_cache = false;
   std::string cache_dir;
+  bool verbose = false;
 };
 
 // `--env K=V` sets K; `--env K` copies K from the host when it is set.
@@ -52,7 +53,6 @@ std::vector<std::string> build_environ(const RunFlags& f) {
 }
 
 int run_command(const RunFlags& f, const std::vector<std::string>& positional) {
-  if (positional.empty()) throw Error("run: missing the module to run (wasinet run APP.wasm)");
   RunConfig config;
   config.module = positional.front();
   config.args.assign(positional.begin() + 1, positional.end());
@@ -60,6 +60,7 @@ int run_command(const RunFlags& f, const std::vector<std::string>& positional) {
   for (const std::string& d : f.dirs) config.dirs.push_back(parse_dir_flag(d));
   config.use_cache = !f.no_cache;
   config.cache_dir = f.cache_dir;
+  config.verbose = f.verbose;
   return runtime::run(config);
 }
 
@@ -100,6 +101,14 @@ int main_impl(int argc, char** argv) {
   run->add_option("--cache-dir", flags.cache_dir,
                   "Module cache directory (default $WASINET_CACHE_DIR or ~/.cache/wasinet/modules)")
       ->type_name("DIR");
+  run->add_flag("-v,--verbose", flags.verbose,
+                "Host-side notes on stderr: module cache hits and misses, compile time");
+  // Shown in the usage line only: the words from APP.wasm on are split off
+  // before parsing (see below) and go to the guest untouched.
+  std::string usage_module;
+  std::vector<std::string> usage_args;
+  run->add_option("APP.wasm", usage_module, "The program to run");
+  run->add_option("ARGS", usage_args, "Arguments for the program (words that look like flags included)");
   run->footer(
       "Exit status: the guest's own exit code; 125 when wasinet cannot start it\n"
       "(bad flag, missing or invalid module, unknown import); 134 when it traps.\n\n"
@@ -150,6 +159,10 @@ int main_impl(int argc, char** argv) {
 
   try {
     if (*run) {
+      if (guest_words.empty()) {
+        std::fprintf(stderr, "wasinet: run: missing the module to run (see `wasinet run --help`)\n");
+        return kExitUsage;
+      }
       return run_command(flags, guest_words);
     }
     return compile_command(compile_in, compile_out);

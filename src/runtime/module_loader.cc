@@ -89,23 +89,39 @@ engine::Module compile_reporting(const engine::Engine& engine, const fs::path& f
 engine::Module load_module(const engine::Engine& engine, const fs::path& file,
                            const LoadOptions& options) {
   std::vector<uint8_t> bytes = read_file(file);
-  if (engine::looks_precompiled(bytes)) return engine.deserialize_file(file);
+  if (engine::looks_precompiled(bytes)) {
+    if (options.verbose) std::fprintf(stderr, "wasinet: loading precompiled %s\n", file.c_str());
+    return engine.deserialize_file(file);
+  }
   require_wasm(file, bytes);
-  if (!options.use_cache) return compile_reporting(engine, file, bytes, options.report_slow_compile, false);
+  if (!options.use_cache) {
+    if (options.verbose) std::fprintf(stderr, "wasinet: module cache disabled: compiling\n");
+    return compile_reporting(engine, file, bytes, options.report_slow_compile, false);
+  }
 
   ModuleCache cache(options.cache_dir.empty() ? ModuleCache::default_dir() : options.cache_dir);
   const std::string key = ModuleCache::key(engine.fingerprint(), bytes);
   if (auto hit = cache.find(key)) {
     try {
-      return engine.deserialize_file(*hit);
+      engine::Module module = engine.deserialize_file(*hit);
+      if (options.verbose) std::fprintf(stderr, "wasinet: module cache hit: %s\n", hit->c_str());
+      return module;
     } catch (const Error&) {
       cache.evict(key);  // damaged entry: compile afresh below
+      if (options.verbose) std::fprintf(stderr, "wasinet: module cache entry damaged, recompiling\n");
     }
   }
+  const auto start = std::chrono::steady_clock::now();
   engine::Module module = compile_reporting(engine, file, bytes, options.report_slow_compile, true);
   std::string error;
-  if (!cache.store(key, module.serialize(), &error))
+  if (!cache.store(key, module.serialize(), &error)) {
     std::fprintf(stderr, "wasinet: warning: module cache: %s\n", error.c_str());
+  } else if (options.verbose) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - start).count();
+    std::fprintf(stderr, "wasinet: module cache miss: compiled in %lld ms, stored %s\n",
+                 static_cast<long long>(ms), cache.find(key).value_or("?").c_str());
+  }
   return module;
 }
 

@@ -12,6 +12,8 @@ struct LoadOptions {
   std::filesystem::path cache_dir;  // empty: ModuleCache::default_dir()
   // Say on stderr that a slow first compile is under way (when a terminal).
   bool report_slow_compile = true;
+  // Say on stderr where the code came from (cache hit, compiled, loaded).
+  bool verbose = false;
 };
 
 // Throws wasinet::Error with one clear line: missing or unreadable file,

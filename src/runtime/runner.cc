@@ -32,17 +32,19 @@ void check_imports(const engine::Module& module, const abi::HostFunctions& funct
 }  // namespace
 
 int run(const RunConfig& config) {
+  // Flags first (a --dir that does not exist), then the module.
+  wasi::Context ctx;
+  setup_context(ctx, config);
+
   engine::Engine engine;
   LoadOptions load;
   load.use_cache = config.use_cache;
   load.cache_dir = config.cache_dir;
+  load.verbose = config.verbose;
   engine::Module module = load_module(engine, config.module, load);
 
   abi::HostFunctions functions = abi::preview1_functions();
   check_imports(module, functions, config.module.string());
-
-  wasi::Context ctx;
-  setup_context(ctx, config);
 
   engine::RunOutcome outcome = engine.run(module, functions, &ctx);
   switch (outcome.kind) {
