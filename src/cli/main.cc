@@ -140,8 +140,9 @@ int main_impl(int argc, char** argv) {
         break;
       }
       // An option that takes a value, written as two words, consumes the next one.
+      // (Flags have type size 1 but expect 0 items: ask for the item count.)
       const CLI::Option* opt = w.find('=') == std::string::npos ? run->get_option_no_throw(w) : nullptr;
-      i += (opt && opt->get_type_size_min() > 0) ? 2 : 1;
+      i += (opt && opt->get_items_expected_min() > 0) ? 2 : 1;
     }
   }
   std::reverse(words.begin(), words.end());  // CLI11 parses a reversed vector

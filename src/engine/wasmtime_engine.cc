@@ -3,6 +3,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <cctype>
 #include <cstring>
 
 #include "engine/engine.hh"
@@ -31,10 +32,31 @@ std::string take_message(wasm_trap_t* trap) {
   return out;
 }
 
-// The first line of an engine message: the rest is a backtrace or hints.
+// One line from an engine message: its first line, plus the innermost
+// "Caused by" entry when there is one (that is where the useful detail is,
+// e.g. "unexpected end-of-file (at offset 0x64)"); backtraces are dropped.
 std::string first_line(const std::string& s) {
+  auto trim = [](std::string x) {
+    x.erase(0, x.find_first_not_of(" \t"));
+    if (x.size() > 3 && isdigit(static_cast<unsigned char>(x[0])) && x.find(": ") != std::string::npos &&
+        x.find(": ") < 4)
+      x.erase(0, x.find(": ") + 2);  // "0: reason" list numbering
+    return x;
+  };
   auto nl = s.find('\n');
-  return nl == std::string::npos ? s : s.substr(0, nl);
+  std::string head = s.substr(0, nl);
+  auto caused = s.find("Caused by:");
+  if (caused == std::string::npos) return head;
+  std::string cause;
+  size_t pos = s.find('\n', caused);
+  while (pos != std::string::npos && pos + 1 < s.size()) {
+    size_t end = s.find('\n', pos + 1);
+    std::string line = trim(s.substr(pos + 1, end == std::string::npos ? std::string::npos : end - pos - 1));
+    if (line.empty() || line.rfind("Stack backtrace", 0) == 0) break;
+    cause = line;
+    pos = end;
+  }
+  return cause.empty() ? head : head + ": " + cause;
 }
 
 std::string name_of(const wasm_name_t* n) { return std::string(n->data, n->size); }

@@ -1,0 +1,3 @@
+module wasinet.example/wordfreq
+
+go 1.22
