@@ -7,6 +7,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "abi/guest_memory.hh"
@@ -106,6 +107,10 @@ class Module {
  private:
   std::unique_ptr<Impl> impl_;
 };
+
+// Converts WebAssembly text to binary (for tests and small fixtures); throws
+// wasinet::Error with the parser's message.
+std::vector<uint8_t> wat_to_wasm(std::string_view wat);
 
 // Bytes that mark a serialized module (an ELF image), as opposed to wasm.
 bool looks_precompiled(std::span<const uint8_t> bytes);

@@ -56,7 +56,10 @@ std::string first_line(const std::string& s) {
     cause = line;
     pos = end;
   }
-  return cause.empty() ? head : head + ": " + cause;
+  if (cause.empty()) return head;
+  // A trap's head only announces the backtrace we drop: keep the reason.
+  if (head.rfind("error while executing at wasm backtrace", 0) == 0) return cause;
+  return head + ": " + cause;
 }
 
 std::string name_of(const wasm_name_t* n) { return std::string(n->data, n->size); }
@@ -64,6 +67,9 @@ std::string name_of(const wasm_name_t* n) { return std::string(n->data, n->size)
 wasm_valtype_t* to_engine(ValType t) {
   return wasm_valtype_new(t == ValType::i32 ? WASM_I32 : WASM_I64);
 }
+
+// The most parameters a host function may take (wasinet_v0's widest has 10).
+constexpr size_t kMaxParams = 16;
 
 // Per-store state the trampolines reach through the store's data pointer.
 struct StoreData {
@@ -98,9 +104,9 @@ wasm_trap_t* trampoline(void* env, wasmtime_caller_t* caller, wasmtime_val_raw_t
     memory = abi::GuestMemory(wasmtime_memory_data(context, &data->memory),
                               wasmtime_memory_data_size(context, &data->memory));
   }
-  uint64_t args[16];
-  const size_t n = fn->params.size();
-  for (size_t i = 0; i < n && i < 16; ++i) {
+  uint64_t args[kMaxParams];
+  const size_t n = fn->params.size();  // checked against kMaxParams at definition
+  for (size_t i = 0; i < n; ++i) {
     args[i] = fn->params[i] == ValType::i32 ? uint64_t{static_cast<uint32_t>(values[i].i32)}
                                             : static_cast<uint64_t>(values[i].i64);
   }
@@ -203,6 +209,8 @@ RunOutcome Engine::run(const Module& module, std::span<const HostFunction> funct
   wasmtime_context_set_epoch_deadline(context, UINT64_MAX / 2);
 
   for (const HostFunction& fn : functions) {
+    if (fn.params.size() > kMaxParams || fn.results.size() > 1)
+      throw Error("host function " + fn.module + "::" + fn.name + " has an unsupported signature");
     wasm_valtype_vec_t params, results;
     wasm_valtype_vec_new_uninitialized(&params, fn.params.size());
     for (size_t i = 0; i < fn.params.size(); ++i) params.data[i] = to_engine(fn.params[i]);
@@ -252,9 +260,16 @@ RunOutcome Engine::run(const Module& module, std::span<const HostFunction> funct
     wasmtime_error_t* e = wasmtime_func_call(context, &item.of.func, nullptr, 0, nullptr, 0, &trap);
     wasmtime_extern_delete(&item);
     if (e) {
-      // Calls report failures to start (e.g. wrong signature) as errors.
-      outcome.kind = RunOutcome::Kind::trapped;
-      outcome.message = first_line(take_message(e));
+      // A trap raised by a host function (proc_exit among them) comes back
+      // as an error, as does a call that could not start (wrong signature).
+      if (data.exited) {
+        wasmtime_error_delete(e);
+        outcome.kind = RunOutcome::Kind::exited;
+        outcome.exit_code = data.exit_code;
+      } else {
+        outcome.kind = RunOutcome::Kind::trapped;
+        outcome.message = first_line(take_message(e));
+      }
       return outcome;
     }
     if (finish(trap)) return outcome;
@@ -288,6 +303,15 @@ std::vector<uint8_t> Module::serialize() const {
   std::vector<uint8_t> out(bytes.data, bytes.data + bytes.size);
   wasm_byte_vec_delete(&bytes);
   return out;
+}
+
+std::vector<uint8_t> wat_to_wasm(std::string_view wat) {
+  wasm_byte_vec_t out;
+  if (wasmtime_error_t* e = wasmtime_wat2wasm(wat.data(), wat.size(), &out))
+    throw Error("invalid WebAssembly text: " + take_message(e));
+  std::vector<uint8_t> bytes(out.data, out.data + out.size);
+  wasm_byte_vec_delete(&out);
+  return bytes;
 }
 
 bool looks_precompiled(std::span<const uint8_t> bytes) {
