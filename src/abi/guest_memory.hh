@@ -26,8 +26,9 @@ class GuestMemory {
 
   size_t size() const noexcept { return size_; }
 
+  // Written so that no sum can wrap, whatever `len` the caller computed.
   bool contains(uint32_t ptr, uint64_t len) const noexcept {
-    return uint64_t{ptr} + len <= size_;
+    return len <= size_ && ptr <= size_ - len;
   }
 
   Result<std::span<uint8_t>> bytes(uint32_t ptr, uint64_t len) const noexcept {

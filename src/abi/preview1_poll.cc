@@ -1,6 +1,98 @@
-// poll_oneoff. (Being written.)
+// poll_oneoff: decode the guest's subscriptions, wait in the core
+// (wasi/poll.hh), encode the events.
+//
+// Every Go timer and every netpoller wait comes through here, so small
+// calls use stack storage rather than the heap.
+#include <memory>
+
+#include "abi/host_function.hh"
+#include "abi/layout.hh"
 #include "abi/preview1.hh"
+#include "wasi/poll.hh"
 
 namespace wasinet::abi {
-void add_preview1_poll(HostFunctions&) {}
+namespace {
+
+using wasi::Errno;
+
+constexpr size_t kInline = 16;
+
+// n elements, inline up to N.
+template <class T, size_t N>
+class Buffer {
+ public:
+  explicit Buffer(size_t n) : size_(n) {
+    if (n > N) heap_ = std::make_unique<T[]>(n);
+  }
+  std::span<T> span() noexcept { return {heap_ ? heap_.get() : inline_, size_}; }
+
+ private:
+  T inline_[N]{};
+  std::unique_ptr<T[]> heap_;
+  size_t size_;
+};
+
+// Every range is checked before anything blocks, so a bad `out` or
+// `nevents` pointer is EFAULT at once rather than after the wait. Struct
+// pointers need not be aligned: we copy with memcpy, so alignment does not
+// matter to us and we do not add a failure the guest cannot cause on a
+// native host. Unknown subscription tags are EINVAL for the whole call.
+Errno poll_oneoff(Call& c, uint32_t in, uint32_t out, uint32_t nsubscriptions,
+                  uint32_t nevents_ptr) {
+  if (nsubscriptions == 0) return Errno::inval;
+  const uint64_t n = nsubscriptions;
+  if (!c.memory.contains(in, n * sizeof(WasiSubscription))) return Errno::fault;
+  if (!c.memory.contains(out, n * sizeof(WasiEvent))) return Errno::fault;
+  if (!c.memory.contains(nevents_ptr, sizeof(uint32_t))) return Errno::fault;
+  // Bounds host allocation before making any (see kMaxSubscriptions).
+  if (n > wasi::kMaxSubscriptions) return Errno::inval;
+
+  Buffer<wasi::Subscription, kInline> subs_buf(n);
+  std::span<wasi::Subscription> subs = subs_buf.span();
+  for (uint32_t i = 0; i < nsubscriptions; ++i) {
+    WASINET_TRY(const WasiSubscription raw,
+                c.memory.load<WasiSubscription>(in + i * uint32_t{sizeof(WasiSubscription)}));
+    wasi::Subscription& s = subs[i];
+    s.userdata = raw.userdata;
+    switch (raw.tag) {
+      case static_cast<uint8_t>(wasi::EventType::clock):
+        s.type = wasi::EventType::clock;
+        s.clock_id = raw.u.clock.id;
+        s.timeout = raw.u.clock.timeout;
+        s.precision = raw.u.clock.precision;
+        s.clock_flags = raw.u.clock.flags;
+        break;
+      case static_cast<uint8_t>(wasi::EventType::fd_read):
+      case static_cast<uint8_t>(wasi::EventType::fd_write):
+        s.type = static_cast<wasi::EventType>(raw.tag);
+        s.fd = raw.u.fd_readwrite.fd;
+        break;
+      default:
+        return Errno::inval;
+    }
+  }
+
+  Buffer<wasi::Event, kInline> events_buf(n);
+  std::span<wasi::Event> events = events_buf.span();
+  WASINET_TRY(const size_t count, wasi::poll_oneoff(c.ctx.fds, subs, events));
+
+  for (size_t i = 0; i < count; ++i) {
+    const wasi::Event& e = events[i];
+    WasiEvent raw{};
+    raw.userdata = e.userdata;
+    raw.error = static_cast<uint16_t>(e.error);
+    raw.type = static_cast<uint8_t>(e.type);
+    raw.nbytes = e.nbytes;
+    raw.flags = e.flags;
+    WASINET_CHECK(c.memory.store(out + static_cast<uint32_t>(i * sizeof(WasiEvent)), raw));
+  }
+  return c.memory.store<uint32_t>(nevents_ptr, static_cast<uint32_t>(count));
+}
+
+}  // namespace
+
+void add_preview1_poll(HostFunctions& out) {
+  out.push_back(bind<&poll_oneoff>(kPreview1, "poll_oneoff"));
+}
+
 }  // namespace wasinet::abi
