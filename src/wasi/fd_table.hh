@@ -36,6 +36,20 @@ class FdTable {
   // EBADF for a closed or unknown fd, ENOTCAPABLE when a right is missing.
   Result<FdEntry*> get(Fd fd, Rights required = 0);
 
+  // Looks up an fd whose object must be a T (e.g. Directory): EBADF as
+  // get(), then `wrong_kind` (e.g. ENOTDIR) before any rights are checked,
+  // so that a file passed as a directory says ENOTDIR, not ENOTCAPABLE.
+  // The object comes back shared, alive even if the fd is closed meanwhile.
+  template <class T>
+  Result<std::shared_ptr<T>> get_as(Fd fd, Rights required, Errno wrong_kind) {
+    if (fd >= entries_.size() || !entries_[fd]) return Errno::badf;
+    FdEntry& e = *entries_[fd];
+    auto object = std::dynamic_pointer_cast<T>(e.object);
+    if (!object) return wrong_kind;
+    if ((e.rights_base & required) != required) return Errno::notcapable;
+    return object;
+  }
+
   // Removes the entry; EBADF if there is none.
   Status close(Fd fd);
 
