@@ -83,7 +83,12 @@ int main_impl(int argc, char** argv) {
       "wasinet"};
   app.set_version_flag("--version", std::string("wasinet 0.1.0"));
   app.require_subcommand(1);
-  app.footer("Run `wasinet COMMAND --help` for a command's options.");
+  app.footer(
+      "Examples:\n"
+      "  wasinet run app.wasm arg1 arg2\n"
+      "  wasinet run --dir ./data::/data --env MODE=test app.wasm\n"
+      "  wasinet compile app.wasm -o app.cwasm\n\n"
+      "Run `wasinet COMMAND --help` for a command's options (--dir, --env, ...).");
 
   RunFlags flags;
   CLI::App* run = app.add_subcommand("run", "Run a WASI program (.wasm, or .cwasm from `wasinet compile`)");
@@ -111,7 +116,8 @@ int main_impl(int argc, char** argv) {
   run->add_option("ARGS", usage_args, "Arguments for the program (words that look like flags included)");
   run->footer(
       "Exit status: the guest's own exit code; 125 when wasinet cannot start it\n"
-      "(bad flag, missing or invalid module, unknown import); 134 when it traps.\n\n"
+      "(missing or invalid module, unknown import, bad --dir); 134 when it traps;\n"
+      "2 for a usage error (unknown flag, missing value).\n\n"
       "Examples:\n"
       "  wasinet run app.wasm arg1 arg2\n"
       "  wasinet run --dir ./data::/data --env MODE=test app.wasm");
@@ -144,6 +150,12 @@ int main_impl(int argc, char** argv) {
       const CLI::Option* opt = w.find('=') == std::string::npos ? run->get_option_no_throw(w) : nullptr;
       i += (opt && opt->get_items_expected_min() > 0) ? 2 : 1;
     }
+  }
+  // CLI11 would report a word it does not know as "a subcommand is required".
+  if (!words.empty() && !words.front().empty() && words.front()[0] != '-' &&
+      words.front() != run->get_name() && words.front() != compile->get_name()) {
+    std::fprintf(stderr, "wasinet: unknown command %s (see `wasinet --help`)\n", words.front().c_str());
+    return kExitUsage;
   }
   std::reverse(words.begin(), words.end());  // CLI11 parses a reversed vector
 

@@ -1,0 +1,3 @@
+module wasinet.test/e2e
+
+go 1.22

@@ -1,0 +1,86 @@
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+const helloStderr = "hello: this line goes to stderr\n"
+
+// Arguments (including an empty one and one that looks like a wasinet flag)
+// and --env reach the guest; stdout and stderr stay apart; exit code 3.
+func TestHelloArgsEnvStdioExitCode(t *testing.T) {
+	forEachLang(t, func(t *testing.T, lang string) {
+		t.Parallel()
+		g := guest(t, lang, "hello")
+		r := run(t, opts{}, "run", "--env", "HELLO_GREETING=hi there", "--env", "OTHER=1",
+			g, "first", "two words", "--dir", "", "-v")
+		expectCode(t, r, 3)
+		expectStdout(t, r, "argc=6\narg1=first\narg2=two words\narg3=--dir\narg4=\narg5=-v\n"+
+			"HELLO_GREETING=hi there\nenvcount=2\n")
+		if r.stderr != helloStderr {
+			t.Errorf("stderr %q, want %q", r.stderr, helloStderr)
+		}
+	})
+}
+
+// `--` ends wasinet's options: what follows is the module and its arguments.
+func TestHelloAfterDoubleDash(t *testing.T) {
+	forEachLang(t, func(t *testing.T, lang string) {
+		t.Parallel()
+		g := guest(t, lang, "hello")
+		r := run(t, opts{}, "run", "--", g, "--", "x")
+		expectCode(t, r, 3)
+		expectStdout(t, r, "argc=3\narg1=--\narg2=x\nHELLO_GREETING unset\nenvcount=0\n")
+	})
+}
+
+// Without --env or --inherit-env the guest sees no host variables; `--env K`
+// copies K from the host; --inherit-env passes the whole environment.
+func TestHelloEnvironment(t *testing.T) {
+	forEachLang(t, func(t *testing.T, lang string) {
+		t.Parallel()
+		g := guest(t, lang, "hello")
+		host := opts{env: []string{"HELLO_GREETING=from the host"}}
+
+		r := run(t, host, "run", g)
+		expectCode(t, r, 3)
+		expectStdout(t, r, "argc=1\nHELLO_GREETING unset\nenvcount=0\n")
+
+		r = run(t, host, "run", "--env", "HELLO_GREETING", g)
+		expectCode(t, r, 3)
+		expectStdout(t, r, "argc=1\nHELLO_GREETING=from the host\nenvcount=1\n")
+
+		// The process environment set up by wasinetCmd: PATH, HOME,
+		// WASINET_CACHE_DIR, plus the extra variable.
+		r = run(t, host, "run", "--inherit-env", g)
+		expectCode(t, r, 3)
+		expectStdout(t, r, "argc=1\nHELLO_GREETING=from the host\nenvcount=4\n")
+
+		// --env after --inherit-env overrides the inherited value.
+		r = run(t, host, "run", "--inherit-env", "--env", "HELLO_GREETING=override", g)
+		expectCode(t, r, 3)
+		if !strings.Contains(r.stdout, "HELLO_GREETING=override\n") || !strings.Contains(r.stdout, "envcount=4\n") {
+			t.Errorf("stdout %q: want HELLO_GREETING=override and envcount=4", r.stdout)
+		}
+	})
+}
+
+// Many arguments of some size arrive intact and in order.
+func TestHelloManyArgs(t *testing.T) {
+	forEachLang(t, func(t *testing.T, lang string) {
+		t.Parallel()
+		g := guest(t, lang, "hello")
+		args := []string{"run", g}
+		want := "argc=201\n"
+		for i := 1; i <= 200; i++ {
+			a := fmt.Sprintf("%d:%s", i, strings.Repeat("x", i))
+			args = append(args, a)
+			want += fmt.Sprintf("arg%d=%s\n", i, a)
+		}
+		r := run(t, opts{}, args...)
+		expectCode(t, r, 3)
+		expectStdout(t, r, want+"HELLO_GREETING unset\nenvcount=0\n")
+	})
+}

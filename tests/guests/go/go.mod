@@ -1,0 +1,3 @@
+module wasinet.test/guests
+
+go 1.22
