@@ -6,6 +6,7 @@
 #include "abi/host_function.hh"
 #include "abi/layout.hh"
 #include "abi/preview1.hh"
+#include "abi/preview1_encode.hh"
 #include "wasi/directory.hh"
 
 namespace wasinet::abi {
@@ -16,19 +17,6 @@ namespace rights = wasi::rights;
 namespace fdflags = wasi::fdflags;
 
 bool nonblocking(const wasi::FdEntry& e) { return (e.fdflags & fdflags::nonblock) != 0; }
-
-Errno store_filestat(const GuestMemory& memory, uint32_t out, const wasi::Filestat& f) {
-  WasiFilestat st{};
-  st.dev = f.dev;
-  st.ino = f.ino;
-  st.filetype = static_cast<uint8_t>(f.filetype);
-  st.nlink = f.nlink;
-  st.size = f.size;
-  st.atim = f.atim;
-  st.mtim = f.mtim;
-  st.ctim = f.ctim;
-  return memory.store(out, st);
-}
 
 Errno fd_read(Call& c, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_t nread) {
   WASINET_TRY(wasi::FdEntry * e, c.ctx.fds.get(fd, rights::fd_read));

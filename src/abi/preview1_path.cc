@@ -6,6 +6,7 @@
 #include "abi/host_function.hh"
 #include "abi/layout.hh"
 #include "abi/preview1.hh"
+#include "abi/preview1_encode.hh"
 #include "wasi/directory.hh"
 
 namespace wasinet::abi {
@@ -23,19 +24,6 @@ Result<std::shared_ptr<wasi::Directory>> get_dir(Call& c, uint32_t fd, Rights re
 }
 
 bool valid_lookupflags(uint32_t flags) { return (flags & ~lookupflags::symlink_follow) == 0; }
-
-Errno store_filestat(const GuestMemory& memory, uint32_t out, const wasi::Filestat& f) {
-  WasiFilestat st{};
-  st.dev = f.dev;
-  st.ino = f.ino;
-  st.filetype = static_cast<uint8_t>(f.filetype);
-  st.nlink = f.nlink;
-  st.size = f.size;
-  st.atim = f.atim;
-  st.mtim = f.mtim;
-  st.ctim = f.ctim;
-  return memory.store(out, st);
-}
 
 // Rights follow the spec's rule without its failure: what the guest asks
 // for is intersected with what the directory may hand on (wasi-libc and Go
