@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -188,4 +189,9 @@ int main_impl(int argc, char** argv) {
 }  // namespace
 }  // namespace wasinet::cli
 
-int main(int argc, char** argv) { return wasinet::cli::main_impl(argc, argv); }
+int main(int argc, char** argv) {
+  // A guest writing to a pipe or socket whose reader has gone must get
+  // EPIPE, as a native program that ignores SIGPIPE would, not kill the host.
+  std::signal(SIGPIPE, SIG_IGN);
+  return wasinet::cli::main_impl(argc, argv);
+}

@@ -1,9 +1,16 @@
 package e2e
 
 import (
+	"bytes"
+	"context"
+	"errors"
 	"fmt"
+	"os"
+	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 const helloStderr = "hello: this line goes to stderr\n"
@@ -82,5 +89,40 @@ func TestHelloManyArgs(t *testing.T) {
 		r := run(t, opts{}, args...)
 		expectCode(t, r, 3)
 		expectStdout(t, r, want+"HELLO_GREETING unset\nenvcount=0\n")
+	})
+}
+
+// Regression: a guest writing to a stdout whose reader has gone (as in
+// `wasinet run app.wasm | head -1`) gets EPIPE; the host must not be killed
+// by SIGPIPE, and the guest's own exit code still comes through.
+func TestStdoutReaderGoneIsEpipeNotSigpipe(t *testing.T) {
+	forEachLang(t, func(t *testing.T, lang string) {
+		t.Parallel()
+		g := guest(t, lang, "hello")
+		args := []string{"run", g}
+		for i := 0; i < 2000; i++ {
+			args = append(args, strings.Repeat("y", 200)) // ~400 KiB of stdout
+		}
+		pr, pw, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		pr.Close() // nobody will ever read
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		cmd := wasinetCmd(ctx, t, opts{}, args...)
+		var stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = pw, &stderr
+		err = cmd.Run()
+		pw.Close()
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+				t.Fatalf("wasinet was killed by %v; stderr: %s", ws.Signal(), stderr.String())
+			}
+		}
+		if code := cmd.ProcessState.ExitCode(); code != 3 {
+			t.Errorf("exit %d, want the guest's 3; stderr: %s", code, stderr.String())
+		}
 	})
 }
