@@ -1,10 +1,14 @@
 package e2e
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"hash/fnv"
 	"math/rand"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -85,4 +89,61 @@ func TestStdinText(t *testing.T) {
 		expectCode(t, r, 0)
 		expectStdout(t, r, fnvLine(data))
 	})
+}
+
+// Go sets NONBLOCK on stdio at start. That must stay a guest-visible flag:
+// the host's stdin is shared with the parent (a shell, this test), and a
+// real O_NONBLOCK would break the parent's own reads after the guest exits.
+// The guest must still read everything, written slowly so it has to wait.
+func TestStdinNonblockNeverReachesHostDescriptor(t *testing.T) {
+	forEachLang(t, func(t *testing.T, lang string) {
+		t.Parallel()
+		g := guest(t, lang, "stdin")
+		// A raw blocking pipe: os.Pipe would make the read end non-blocking
+		// itself, hiding what we look for.
+		var p [2]int
+		if err := syscall.Pipe2(p[:], syscall.O_CLOEXEC); err != nil {
+			t.Fatal(err)
+		}
+		pr, pw := os.NewFile(uintptr(p[0]), "stdin-r"), os.NewFile(uintptr(p[1]), "stdin-w")
+		defer pr.Close()
+		if flags, err := fcntlGetfl(pr.Fd()); err != nil || flags&syscall.O_NONBLOCK != 0 {
+			t.Fatalf("test pipe not blocking to begin with: flags %#x, %v", flags, err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		cmd := wasinetCmd(ctx, t, opts{}, "run", g)
+		var stdout, stderr bytes.Buffer
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = pr, &stdout, &stderr
+		start := time.Now()
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		data := []byte("slow\ninput\n")
+		for _, b := range data {
+			time.Sleep(20 * time.Millisecond)
+			if _, err := pw.Write([]byte{b}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		pw.Close()
+		r := finish(t, cmd, &stdout, &stderr, start, cmd.Wait())
+		expectCode(t, r, 0)
+		expectStdout(t, r, fnvLine(data))
+		flags, err := fcntlGetfl(pr.Fd())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if flags&syscall.O_NONBLOCK != 0 {
+			t.Errorf("the host's stdin was left O_NONBLOCK (flags %#x)", flags)
+		}
+	})
+}
+
+func fcntlGetfl(fd uintptr) (int, error) {
+	r, _, e := syscall.Syscall(syscall.SYS_FCNTL, fd, syscall.F_GETFL, 0)
+	if e != 0 {
+		return 0, e
+	}
+	return int(r), nil
 }
