@@ -126,6 +126,19 @@ wasm_trap_t* trampoline(void* env, wasmtime_caller_t* caller, wasmtime_val_raw_t
   return nullptr;
 }
 
+bool exports_function(const wasmtime_module_t* module, std::string_view name) {
+  wasm_exporttype_vec_t vec;
+  wasmtime_module_exports(module, &vec);
+  bool found = false;
+  for (size_t i = 0; i < vec.size && !found; ++i) {
+    const wasm_name_t* n = wasm_exporttype_name(vec.data[i]);
+    found = std::string_view(n->data, n->size) == name &&
+            wasm_externtype_kind(wasm_exporttype_type(vec.data[i])) == WASM_EXTERN_FUNC;
+  }
+  wasm_exporttype_vec_delete(&vec);
+  return found;
+}
+
 }  // namespace
 
 struct Engine::Impl {
@@ -205,6 +218,10 @@ RunOutcome Engine::run(const Module& module, std::span<const HostFunction> funct
     }
   } cleanup{store, linker};
 
+  if (!exports_function(module.impl().module, "_start"))
+    throw Error("the module exports no _start function: it is not a WASI command "
+                "(a reactor or a library cannot be run)");
+
   // The guest only stops on an epoch deadline when the host asks it to.
   wasmtime_context_set_epoch_deadline(context, UINT64_MAX / 2);
 
@@ -252,9 +269,9 @@ RunOutcome Engine::run(const Module& module, std::span<const HostFunction> funct
     wasmtime_extern_t item;
     if (!wasmtime_instance_export_get(context, &instance, entry.data(), entry.size(), &item))
       continue;
-    if (item.kind != WASMTIME_EXTERN_FUNC) {
+    if (item.kind != WASMTIME_EXTERN_FUNC) {  // an _initialize that is no function
       wasmtime_extern_delete(&item);
-      throw Error(std::string("export ") + std::string(entry) + " is not a function");
+      continue;
     }
     trap = nullptr;
     wasmtime_error_t* e = wasmtime_func_call(context, &item.of.func, nullptr, 0, nullptr, 0, &trap);

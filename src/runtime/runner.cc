@@ -46,7 +46,12 @@ int run(const RunConfig& config) {
   abi::HostFunctions functions = abi::preview1_functions();
   check_imports(module, functions, config.module.string());
 
-  engine::RunOutcome outcome = engine.run(module, functions, &ctx);
+  engine::RunOutcome outcome;
+  try {
+    outcome = engine.run(module, functions, &ctx);
+  } catch (const Error& e) {
+    throw Error(config.module.string() + ": " + e.what());
+  }
   switch (outcome.kind) {
     case engine::RunOutcome::Kind::returned: return 0;
     case engine::RunOutcome::Kind::exited: return outcome.exit_code;

@@ -9,6 +9,7 @@
 #include "engine/engine.hh"
 #include "runtime/instance_setup.hh"
 #include "wasi/context.hh"
+#include "wasinet/error.hh"
 
 namespace wasinet {
 namespace {
@@ -74,6 +75,17 @@ TEST_F(Preview1EngineTest, StartReturningIsExitZero) {
       R"((module (memory (export "memory") 1) (func (export "_start"))))"));
   engine::RunOutcome r = engine_.run(module, functions_, &ctx_);
   EXPECT_EQ(r.kind, engine::RunOutcome::Kind::returned);
+}
+
+TEST_F(Preview1EngineTest, ModuleWithoutStartIsRefusedBeforeRunning) {
+  engine::Module module = engine_.compile(engine::wat_to_wasm(
+      R"((module (memory (export "memory") 1) (func (export "_initialize"))))"));
+  try {
+    engine_.run(module, functions_, &ctx_);
+    FAIL() << "a module without _start ran";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no _start"), std::string::npos) << e.what();
+  }
 }
 
 TEST_F(Preview1EngineTest, TrapIsReportedWithReason) {
