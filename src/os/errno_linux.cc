@@ -87,4 +87,8 @@ Errno errno_from_host(int e) noexcept {
   }
 }
 
+Errno status_from_host(int rc) noexcept {
+  return rc == 0 ? Errno::success : errno_from_host(errno);
+}
+
 }  // namespace wasinet::wasi

@@ -18,8 +18,6 @@
 namespace wasinet::wasi {
 namespace {
 
-Status host_status(int rc) { return rc == 0 ? Errno::success : errno_from_host(errno); }
-
 int nofollow_flag(uint32_t lookupflags) {
   return (lookupflags & lookupflags::symlink_follow) ? 0 : O_NOFOLLOW;
 }
@@ -56,7 +54,7 @@ Status link_descriptor(int fd, int new_parent, const std::string& new_name) {
   // with ENOENT without it. The /proc link names the same file, already
   // known to lie beneath the preopen, so following it cannot escape.
   const std::string proc = "/proc/self/fd/" + std::to_string(fd);
-  return host_status(
+  return status_from_host(
       ::linkat(AT_FDCWD, proc.c_str(), new_parent, new_name.c_str(), AT_SYMLINK_FOLLOW));
 }
 
@@ -72,20 +70,18 @@ std::shared_ptr<Directory> Directory::open_host(const std::string& host_path, bo
 
 // POSIX fstat.
 Result<Filestat> Directory::filestat() {
-  struct stat st;
-  if (::fstat(fd_.get(), &st) != 0) return errno_from_host(errno);
-  return filestat_from_host(st);
+  return filestat_of_fd(fd_.get());
 }
 
 // POSIX fsync / fdatasync.
-Status Directory::sync() { return host_status(::fsync(fd_.get())); }
-Status Directory::datasync() { return host_status(::fdatasync(fd_.get())); }
+Status Directory::sync() { return status_from_host(::fsync(fd_.get())); }
+Status Directory::datasync() { return status_from_host(::fdatasync(fd_.get())); }
 
 // POSIX futimens; EROFS beneath a read-only preopen.
 Status Directory::set_times(const TimesUpdate& times) {
   if (read_only_) return Errno::rofs;
   WASINET_TRY(auto ts, to_host_times(times));
-  return host_status(::futimens(fd_.get(), ts.data()));
+  return status_from_host(::futimens(fd_.get(), ts.data()));
 }
 
 // POSIX seekdir + readdir, over getdents64. The cookie is the kernel's own
@@ -178,21 +174,21 @@ Result<std::shared_ptr<FileObject>> Directory::open(std::string_view path,
 Status Directory::create_directory(std::string_view path) {
   if (read_only_) return Errno::rofs;
   WASINET_TRY(ParentPath p, resolve_parent(fd_.get(), path));
-  return host_status(::mkdirat(p.fd, p.name_for_kernel().c_str(), 0777));
+  return status_from_host(::mkdirat(p.fd, p.name_for_kernel().c_str(), 0777));
 }
 
 // POSIX unlinkat(AT_REMOVEDIR): ENOTEMPTY, ENOTDIR, EINVAL for ".".
 Status Directory::remove_directory(std::string_view path) {
   if (read_only_) return Errno::rofs;
   WASINET_TRY(ParentPath p, resolve_parent(fd_.get(), path));
-  return host_status(::unlinkat(p.fd, p.name_for_kernel().c_str(), AT_REMOVEDIR));
+  return status_from_host(::unlinkat(p.fd, p.name_for_kernel().c_str(), AT_REMOVEDIR));
 }
 
 // POSIX unlinkat: EISDIR for a directory (as Linux), ENOTDIR for "file/".
 Status Directory::unlink_file(std::string_view path) {
   if (read_only_) return Errno::rofs;
   WASINET_TRY(ParentPath p, resolve_parent(fd_.get(), path));
-  return host_status(::unlinkat(p.fd, p.name_for_kernel().c_str(), 0));
+  return status_from_host(::unlinkat(p.fd, p.name_for_kernel().c_str(), 0));
 }
 
 // POSIX renameat, possibly between two directories. EROFS if either is
@@ -201,7 +197,7 @@ Status Directory::rename(std::string_view old_path, Directory& new_dir, std::str
   if (read_only_ || new_dir.read_only_) return Errno::rofs;
   WASINET_TRY(ParentPath from, resolve_parent(fd_.get(), old_path));
   WASINET_TRY(ParentPath to, resolve_parent(new_dir.fd_.get(), new_path));
-  return host_status(::renameat(from.fd, from.name_for_kernel().c_str(), to.fd,
+  return status_from_host(::renameat(from.fd, from.name_for_kernel().c_str(), to.fd,
                                 to.name_for_kernel().c_str()));
 }
 
@@ -227,7 +223,7 @@ Status Directory::link(uint32_t old_lookupflags, std::string_view old_path, Dire
     WASINET_TRY(os::UniqueFd src, open_beneath(fd_.get(), old_path, O_PATH | O_DIRECTORY));
     return Errno::perm;
   }
-  return host_status(::linkat(from.fd, from.name.c_str(), to.fd, new_name.c_str(), 0));
+  return status_from_host(::linkat(from.fd, from.name.c_str(), to.fd, new_name.c_str(), 0));
 }
 
 // POSIX symlinkat. ENOTCAPABLE for an absolute target (see
@@ -238,7 +234,7 @@ Status Directory::symlink(std::string_view target, std::string_view path) {
   WASINET_CHECK(check_symlink_target(target));
   WASINET_TRY(ParentPath p, resolve_parent(fd_.get(), path));
   const std::string t(target);
-  return host_status(::symlinkat(t.c_str(), p.fd, p.name_for_kernel().c_str()));
+  return status_from_host(::symlinkat(t.c_str(), p.fd, p.name_for_kernel().c_str()));
 }
 
 // POSIX readlinkat. EINVAL when the path is not a symlink.
@@ -274,7 +270,7 @@ Status Directory::path_set_times(uint32_t lookupflags, std::string_view path,
   if (read_only_) return Errno::rofs;
   WASINET_TRY(auto ts, to_host_times(times));
   WASINET_TRY(os::UniqueFd fd, open_beneath(fd_.get(), path, O_PATH | nofollow_flag(lookupflags)));
-  return host_status(::utimensat(fd.get(), "", ts.data(), AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW));
+  return status_from_host(::utimensat(fd.get(), "", ts.data(), AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW));
 }
 
 }  // namespace wasinet::wasi

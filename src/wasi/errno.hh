@@ -26,6 +26,9 @@ enum class Errno : uint16_t {
 // Maps a Linux errno to its WASI counterpart; unknown values become EIO.
 Errno errno_from_host(int host_errno) noexcept;
 
+// For calls that return 0 or -1 with errno set: success, or errno mapped.
+Errno status_from_host(int rc) noexcept;
+
 // Short lower-case name ("badf", "noent"), for logs and traces.
 std::string_view errno_name(Errno e) noexcept;
 

@@ -15,8 +15,6 @@
 namespace wasinet::wasi {
 namespace {
 
-Status host_status(int rc) { return rc == 0 ? Errno::success : errno_from_host(errno); }
-
 // For the posix_f* calls, which return the error instead of setting errno.
 Status posix_status(int rc) { return rc == 0 ? Errno::success : errno_from_host(rc); }
 
@@ -76,8 +74,8 @@ Result<FileSize> HostFile::seek(int64_t offset, Whence whence) {
 }
 
 // POSIX fsync / fdatasync.
-Status HostFile::sync() { return host_status(::fsync(fd_.get())); }
-Status HostFile::datasync() { return host_status(::fdatasync(fd_.get())); }
+Status HostFile::sync() { return status_from_host(::fsync(fd_.get())); }
+Status HostFile::datasync() { return status_from_host(::fdatasync(fd_.get())); }
 
 // POSIX posix_fadvise: a hint only. EINVAL for an unknown advice or a range
 // beyond INT64_MAX, ESPIPE on FIFOs.
@@ -109,16 +107,14 @@ Status HostFile::allocate(FileSize offset, FileSize len) {
 
 // POSIX fstat.
 Result<Filestat> HostFile::filestat() {
-  struct stat st;
-  if (::fstat(fd_.get(), &st) != 0) return errno_from_host(errno);
-  return filestat_from_host(st);
+  return filestat_of_fd(fd_.get());
 }
 
 // POSIX ftruncate. EINVAL beyond INT64_MAX or when not open for writing.
 Status HostFile::set_size(FileSize size) {
   if (read_only_) return Errno::rofs;
   if (size > INT64_MAX) return Errno::inval;
-  return host_status(::ftruncate(fd_.get(), static_cast<off_t>(size)));
+  return status_from_host(::ftruncate(fd_.get(), static_cast<off_t>(size)));
 }
 
 // POSIX futimens. EROFS under a read-only preopen: an O_RDONLY descriptor
@@ -126,7 +122,7 @@ Status HostFile::set_size(FileSize size) {
 Status HostFile::set_times(const TimesUpdate& times) {
   if (read_only_) return Errno::rofs;
   WASINET_TRY(auto ts, to_host_times(times));
-  return host_status(::futimens(fd_.get(), ts.data()));
+  return status_from_host(::futimens(fd_.get(), ts.data()));
 }
 
 // POSIX fcntl(F_SETFL). Linux changes O_APPEND that way but ignores O_SYNC

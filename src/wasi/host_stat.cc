@@ -1,5 +1,7 @@
 #include "wasi/host_stat.hh"
 
+#include <cerrno>
+
 namespace wasinet::wasi {
 namespace {
 Timestamp to_ns(const struct timespec& ts) {
@@ -32,6 +34,12 @@ Filestat filestat_from_host(const struct stat& st) noexcept {
   f.mtim = to_ns(st.st_mtim);
   f.ctim = to_ns(st.st_ctim);
   return f;
+}
+
+Result<Filestat> filestat_of_fd(int fd) noexcept {
+  struct stat st;
+  if (::fstat(fd, &st) != 0) return errno_from_host(errno);
+  return filestat_from_host(st);
 }
 
 }  // namespace wasinet::wasi

@@ -27,14 +27,10 @@ Result<size_t> Stdio::write(IoVecs iovs, bool /*nonblocking*/) {
 }
 
 Result<Filestat> Stdio::filestat() {
-  struct stat st;
-  if (::fstat(fd_.get(), &st) != 0) return errno_from_host(errno);
-  return filestat_from_host(st);
+  return filestat_of_fd(fd_.get());
 }
 
-Status Stdio::sync() { return ::fsync(fd_.get()) == 0 ? Errno::success : errno_from_host(errno); }
-Status Stdio::datasync() {
-  return ::fdatasync(fd_.get()) == 0 ? Errno::success : errno_from_host(errno);
-}
+Status Stdio::sync() { return status_from_host(::fsync(fd_.get())); }
+Status Stdio::datasync() { return status_from_host(::fdatasync(fd_.get())); }
 
 }  // namespace wasinet::wasi
