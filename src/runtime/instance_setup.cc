@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "net/network.hh"
 #include "wasi/directory.hh"
 #include "wasi/stdio.hh"
 #include "wasinet/error.hh"
@@ -47,6 +48,7 @@ void setup_context(Context& ctx, const RunConfig& config) {
   ctx.args.push_back(config.module.string());
   ctx.args.insert(ctx.args.end(), config.args.begin(), config.args.end());
   ctx.environ = config.environ;
+  ctx.network = net::unrestricted();
   for (int fd = 0; fd < 3; ++fd) add_stdio(ctx, fd);
   for (const DirMapping& d : config.dirs) {
     std::shared_ptr<Directory> dir;

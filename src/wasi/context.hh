@@ -1,10 +1,16 @@
 #pragma once
 // Everything one guest instance's WASI calls share: arguments, environment,
-// the fd table, and the clock origin.
+// the fd table, the network it may use and the event that stops its waits.
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "os/wake_event.hh"
 #include "wasi/fd_table.hh"
+
+namespace wasinet::net {
+class Network;
+}
 
 namespace wasinet::wasi {
 
@@ -12,6 +18,11 @@ struct Context {
   std::vector<std::string> args;     // args[0] is the program name
   std::vector<std::string> environ;  // "KEY=VALUE"
   FdTable fds;
+  // Decides every socket call (net/network.hh). Null: every network call is
+  // refused with EACCES.
+  std::shared_ptr<net::Network> network;
+  // Fired to end every blocking wait (poll_oneoff, blocking socket calls).
+  std::shared_ptr<const os::WakeEvent> wake = std::make_shared<os::WakeEvent>();
 };
 
 }  // namespace wasinet::wasi

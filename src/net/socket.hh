@@ -1,0 +1,139 @@
+#pragma once
+// A socket in the guest's fd table: a non-blocking host socket underneath.
+//
+// Whether a call blocks is the caller's choice (the guest-visible NONBLOCK
+// flag of the fd, or the ABI's rule): the host descriptor itself is always
+// O_NONBLOCK, and a blocking call waits in the kernel (ppoll) on the socket
+// and on the guest's WakeEvent, so a stop request ends the wait with EINTR.
+//
+// This class knows host addresses only and makes no policy decisions:
+// socket_calls.hh asks the Network and maps unix guest paths first.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "net/address.hh"
+#include "net/host_address.hh"
+#include "os/unique_fd.hh"
+#include "os/wake_event.hh"
+#include "wasi/file_object.hh"
+
+namespace wasinet::net {
+
+using Clock = std::chrono::steady_clock;
+
+// The options a guest may read or set; anything else never reaches the
+// kernel (the adapters answer ENOPROTOOPT).
+enum class SocketOption : uint8_t {
+  reuse_addr,    // SO_REUSEADDR, int
+  broadcast,     // SO_BROADCAST, int
+  send_buffer,   // SO_SNDBUF, int (bytes)
+  recv_buffer,   // SO_RCVBUF, int (bytes)
+  keepalive,     // SO_KEEPALIVE, int
+  linger,        // SO_LINGER as one int: seconds, or -1 for off (Go's SetLinger)
+  tcp_nodelay,   // IPPROTO_TCP TCP_NODELAY, int
+  ipv6_only,     // IPPROTO_IPV6 IPV6_V6ONLY, int
+};
+
+enum class Direction : uint8_t { receive, send };
+
+struct RecvOptions {
+  bool peek = false;     // MSG_PEEK
+  bool waitall = false;  // MSG_WAITALL: a blocking stream receive fills every buffer
+  bool want_from = false;  // fill Received::from (datagram sources)
+};
+
+struct Received {
+  size_t bytes = 0;
+  bool truncated = false;  // a datagram was longer than the buffers
+  std::optional<HostAddress> from;
+};
+
+enum class SendWait : uint8_t {
+  nonblocking,  // one attempt: a partial count or EAGAIN
+  some,         // blocking: wait for room, then send what fits (write(2) on a blocking socket)
+  all,          // wait until every byte is sent (wasinet_v0 stream writes)
+};
+
+class Socket final : public wasi::FileObject {
+ public:
+  // Opens a non-blocking, close-on-exec host socket. Errors: EAFNOSUPPORT,
+  // EPROTONOSUPPORT, EMFILE/ENFILE, ENOBUFS, ...
+  static wasi::Result<std::shared_ptr<Socket>> open(Family family, SocketType type, int protocol,
+                                                    std::shared_ptr<const os::WakeEvent> wake);
+  // Takes over a host socket (a preopened listener, an accepted connection):
+  // makes it non-blocking and reads its family and type from the kernel.
+  // ENOTSOCK when `fd` is not a socket, EAFNOSUPPORT for other families.
+  static wasi::Result<std::shared_ptr<Socket>> adopt(os::UniqueFd fd,
+                                                     std::shared_ptr<const os::WakeEvent> wake);
+
+  Family family() const noexcept { return family_; }
+  SocketType type() const noexcept { return type_; }
+
+  // FileObject: fd_read/fd_write/poll_oneoff/fd_fdstat_get/fd_filestat_get.
+  wasi::Filetype filetype() const override;
+  int host_fd() const override { return fd_.get(); }
+  wasi::Result<size_t> read(wasi::IoVecs iovs, bool nonblocking) override;
+  wasi::Result<size_t> write(wasi::IoVecs iovs, bool nonblocking) override;
+  wasi::Result<wasi::Filestat> filestat() override;
+  wasi::Status set_host_flags(uint16_t fdflags) override;
+
+  wasi::Status bind(const HostAddress& address);
+  // Non-blocking: EINPROGRESS while a stream connect is under way (its
+  // outcome shows as writability, then take_error()). Blocking: waits for
+  // the outcome and returns it.
+  wasi::Status connect(const HostAddress& address, bool nonblocking);
+  wasi::Status listen(int backlog);
+
+  struct Accepted {
+    std::shared_ptr<Socket> socket;  // non-blocking underneath, like every socket
+    HostAddress peer;
+  };
+  // EAGAIN when nothing is pending and `nonblocking`.
+  wasi::Result<Accepted> accept(bool nonblocking);
+
+  // Scatter receive. EAGAIN when nothing is there and `nonblocking`; 0 bytes
+  // = end of stream. When the receive deadline has passed: ETIMEDOUT
+  // instead of EAGAIN (and a blocking receive gives up at the deadline).
+  wasi::Result<Received> recv(wasi::IoVecs iovs, const RecvOptions& options, bool nonblocking);
+  // Gather send, to `to` when given (datagrams; ignored by connected stream
+  // sockets). Never raises SIGPIPE: a closed peer is EPIPE. The send
+  // deadline bounds the waits of `some` and `all` (ETIMEDOUT; with `all`, a
+  // partial count is returned if some bytes went out first).
+  wasi::Result<size_t> send(wasi::IoVecs iovs, const HostAddress* to, SendWait wait);
+
+  wasi::Status shutdown(bool read, bool write);
+  wasi::Result<HostAddress> local_address() const;
+  wasi::Result<HostAddress> peer_address() const;
+
+  wasi::Result<int> get_option(SocketOption option) const;
+  wasi::Status set_option(SocketOption option, int value);
+  // SO_ERROR: the pending error (e.g. ECONNREFUSED after a failed connect)
+  // as a WASI errno, cleared by reading; success when there is none.
+  wasi::Result<wasi::Errno> take_error();
+
+  // Deadlines as wasinet_v0 guests set them (a duration from now, kept by
+  // the host because the kernel's SO_RCVTIMEO means nothing to a
+  // non-blocking socket): nullopt clears one.
+  void set_deadline(Direction d, std::optional<Clock::time_point> when);
+  std::optional<Clock::time_point> deadline(Direction d) const;
+
+  // The guest paths of a unix socket, which the kernel cannot tell us
+  // (we bind and connect through /proc/self/fd/N/NAME).
+  std::string guest_local_path;
+  std::string guest_peer_path;
+
+ private:
+  Socket(os::UniqueFd fd, Family family, SocketType type, std::shared_ptr<const os::WakeEvent> wake);
+
+  os::UniqueFd fd_;
+  Family family_;
+  SocketType type_;
+  std::shared_ptr<const os::WakeEvent> wake_;
+  std::optional<Clock::time_point> recv_deadline_;
+  std::optional<Clock::time_point> send_deadline_;
+};
+
+}  // namespace wasinet::net

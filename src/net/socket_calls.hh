@@ -1,0 +1,88 @@
+#pragma once
+// The networking core's entry points: every socket ABI (wasinet_v0,
+// preview1 sock_*, later others) decodes its arguments and calls these.
+//
+// Each call looks the guest fd up in the context's fd table (EBADF for an
+// unknown fd, ENOTSOCK for a file, ENOTCAPABLE for a missing right), asks
+// the context's Network (net/network.hh) when the call reaches outside,
+// maps unix guest paths through the preopened directories (unix_path.hh),
+// and drives the Socket. Whether a call blocks follows the fd's
+// guest-visible NONBLOCK flag; blocking waits also end when the context's
+// WakeEvent fires (EINTR).
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "net/address.hh"
+#include "net/socket.hh"
+#include "wasi/context.hh"
+
+namespace wasinet::net {
+
+// The socket behind a guest fd: EBADF, ENOTSOCK, or ENOTCAPABLE when the
+// entry lacks `required`.
+wasi::Result<std::shared_ptr<Socket>> socket_of(wasi::Context& ctx, wasi::Fd fd,
+                                                wasi::Rights required = 0);
+
+// A new socket in the fd table with guest-visible flags `fdflags`
+// (wasinet_v0 hands out NONBLOCK sockets). protocol: 0, or IPPROTO_TCP for
+// streams / IPPROTO_UDP for datagrams of the IP families; anything else is
+// EPROTONOSUPPORT.
+wasi::Result<wasi::Fd> open_socket(wasi::Context& ctx, Family family, SocketType type, int protocol,
+                                   uint16_t fdflags);
+
+// EAFNOSUPPORT when the address's family is not the socket's (an IPv4
+// address on an inet6 socket is accepted as ::ffff:a.b.c.d).
+wasi::Status bind(wasi::Context& ctx, wasi::Fd fd, const Address& address);
+wasi::Status connect(wasi::Context& ctx, wasi::Fd fd, const Address& address);
+wasi::Status listen(wasi::Context& ctx, wasi::Fd fd, int backlog);
+
+struct AcceptedFd {
+  wasi::Fd fd = 0;
+  Address peer;  // unix: the peer's guest path, or empty (unnamed)
+};
+// The new fd gets rights for a socket and guest-visible flags `fdflags`.
+wasi::Result<AcceptedFd> accept(wasi::Context& ctx, wasi::Fd fd, uint16_t fdflags);
+
+struct ReceivedFrom {
+  size_t bytes = 0;
+  bool truncated = false;
+  std::optional<Address> from;  // set for datagram sockets when the kernel names a source
+};
+wasi::Result<ReceivedFrom> recv(wasi::Context& ctx, wasi::Fd fd, wasi::IoVecs iovs,
+                                const RecvOptions& options);
+
+// `to` is used by datagram sockets (and checked by the Network); connected
+// stream sockets ignore it. `wait` overrides the fd's mode when set.
+wasi::Result<size_t> send(wasi::Context& ctx, wasi::Fd fd, wasi::IoVecs iovs, const Address* to,
+                          std::optional<SendWait> wait = std::nullopt);
+
+wasi::Status shutdown(wasi::Context& ctx, wasi::Fd fd, bool read, bool write);
+wasi::Result<Address> local_address(wasi::Context& ctx, wasi::Fd fd);
+wasi::Result<Address> peer_address(wasi::Context& ctx, wasi::Fd fd);
+
+wasi::Result<int> get_option(wasi::Context& ctx, wasi::Fd fd, SocketOption option);
+wasi::Status set_option(wasi::Context& ctx, wasi::Fd fd, SocketOption option, int value);
+wasi::Result<wasi::Errno> take_error(wasi::Context& ctx, wasi::Fd fd);
+
+// wasinet_v0 deadlines: `timeout` from now; nullopt clears; zero or
+// negative means already expired.
+wasi::Status set_timeout(wasi::Context& ctx, wasi::Fd fd, Direction d,
+                         std::optional<Clock::duration> timeout);
+// Time left before the deadline (zero once passed), nullopt when none.
+wasi::Result<std::optional<Clock::duration>> get_timeout(wasi::Context& ctx, wasi::Fd fd, Direction d);
+
+// Name resolution through the system resolver, after the Network allows
+// it. `network` is "ip", "ip4" or "ip6" (else EINVAL). Errors: ENOENT no
+// such host, EAGAIN temporary failure, EINVAL bad input.
+wasi::Result<std::vector<Address>> resolve_host(wasi::Context& ctx, std::string_view network,
+                                                std::string_view host);
+// A service name or number for "tcp", "udp" (and their 4/6 forms):
+// "http" → 80. ENOENT for an unknown service, EINVAL for a bad network.
+wasi::Result<uint16_t> resolve_port(wasi::Context& ctx, std::string_view network,
+                                    std::string_view service);
+
+}  // namespace wasinet::net
