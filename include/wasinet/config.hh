@@ -1,6 +1,8 @@
 #pragma once
-// What one guest run is given: its program, arguments, environment and
-// preopened directories, and how its compiled code is cached.
+// What one guest run is given: its program, arguments, environment,
+// preopened directories and listening sockets, and how its compiled code is
+// cached.
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -14,11 +16,39 @@ struct DirMapping {
   bool read_only = false;
 };
 
+// A listening socket the host opens before the guest starts and hands it as
+// an fd (`--listen`): the guest accepts connections on it without any
+// socket call of its own, as with wasmtime's and wazero's preopened sockets.
+struct ListenSpec {
+  enum class Kind : uint8_t { tcp, unix_ };
+  Kind kind = Kind::tcp;
+  // tcp: an IP literal without brackets ("127.0.0.1", "::1", "0.0.0.0").
+  std::string ip;
+  uint16_t port = 0;  // tcp: 0 lets the kernel choose
+  // unix: an absolute HOST path, chosen by the operator (not resolved
+  // through the guest's preopens).
+  std::string path;
+
+  static ListenSpec tcp(std::string ip, uint16_t port);
+  static ListenSpec unix_socket(std::string host_path);
+
+  // "tcp://127.0.0.1:8080", "tcp://[::1]:0", "unix:///run/app.sock".
+  std::string url() const;
+};
+
 struct RunConfig {
   std::filesystem::path module;      // .wasm, or .cwasm from `wasinet compile`
   std::vector<std::string> args;     // argv[1..]; argv[0] is the module's file name
   std::vector<std::string> environ;  // "KEY=VALUE", in order
   std::vector<DirMapping> dirs;      // preopened in this order, from fd 3
+  // Show the guest the host's /etc/hosts and /etc/resolv.conf, read-only,
+  // through a private directory preopened at guest /etc after `dirs` and
+  // `listeners` (unless `dirs` maps guest /etc). Go's own resolver reads them.
+  // Off unless asked: `wasinet run` turns it on (--no-dns-files turns it
+  // off), so a RunConfig built by hand gets exactly the fds it lists.
+  bool dns_files = false;
+  // Opened in this order; their fds follow `dirs` (not the implicit /etc).
+  std::vector<ListenSpec> listeners;
   bool use_cache = true;
   // Where compiled modules are cached; empty = the default (see
   // module_cache.hh).

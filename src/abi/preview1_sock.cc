@@ -1,31 +1,68 @@
-// sock_accept, sock_recv, sock_send, sock_shutdown.
+// sock_accept, sock_recv, sock_send, sock_shutdown: preview1's socket calls
+// on the same fds as wasinet_v0's (net/socket_calls.hh does the work).
 //
-// No socket kind exists in the fd table yet, so every open fd answers
-// ENOTSOCK and a closed one EBADF, as the spec asks.
+// As in wasinet_v0.cc, the fd is checked first (EBADF, ENOTSOCK, then
+// ENOTCAPABLE for a missing right), then flags (EINVAL), then every guest
+// range (EFAULT), and only then the core, so a bad out-pointer never loses
+// a connection or received data. Whether a call blocks follows the fd's
+// guest-visible NONBLOCK flag.
 #include "abi/host_function.hh"
 #include "abi/preview1.hh"
+#include "net/socket_calls.hh"
 
 namespace wasinet::abi {
 namespace {
 
 using wasi::Errno;
+namespace rights = wasi::rights;
 
-Errno not_a_socket(Call& c, uint32_t fd) {
-  WASINET_TRY(wasi::FdEntry * e, c.ctx.fds.get(fd));
-  (void)e;
-  return Errno::notsock;
+Errno check_socket(Call& c, uint32_t fd, wasi::Rights required) {
+  return net::socket_of(c.ctx, fd, required).error();
 }
 
-Errno sock_accept(Call& c, uint32_t fd, uint32_t /*flags*/, uint32_t /*ro_fd*/) {
-  return not_a_socket(c, fd);
+// The new fd's mode comes from `flags`: 0 blocking, FDFLAGS_NONBLOCK not.
+Errno sock_accept(Call& c, uint32_t fd, uint32_t flags, uint32_t ro_fd) {
+  WASINET_CHECK(check_socket(c, fd, rights::sock_accept));
+  if (flags & ~uint32_t{wasi::fdflags::nonblock}) return Errno::inval;
+  if (!c.memory.contains(ro_fd, 4)) return Errno::fault;
+  WASINET_TRY(net::AcceptedFd accepted,
+              net::accept(c.ctx, fd, static_cast<uint16_t>(flags)));
+  return c.memory.store<uint32_t>(ro_fd, accepted.fd);
 }
-Errno sock_recv(Call& c, uint32_t fd, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t) {
-  return not_a_socket(c, fd);
+
+Errno sock_recv(Call& c, uint32_t fd, uint32_t ri_data, uint32_t ri_data_len, uint32_t ri_flags,
+                uint32_t ro_datalen, uint32_t ro_flags) {
+  namespace ri = wasi::riflags;
+  WASINET_CHECK(check_socket(c, fd, rights::fd_read));
+  if (ri_flags & ~uint32_t{ri::recv_peek | ri::recv_waitall}) return Errno::inval;
+  WASINET_TRY(auto bufs, c.memory.iovecs(ri_data, ri_data_len));
+  if (!c.memory.contains(ro_datalen, 4) || !c.memory.contains(ro_flags, 2)) return Errno::fault;
+  net::RecvOptions options;
+  options.peek = ri_flags & ri::recv_peek;
+  options.waitall = ri_flags & ri::recv_waitall;
+  WASINET_TRY(net::ReceivedFrom r, net::recv(c.ctx, fd, bufs, options));
+  WASINET_CHECK(c.memory.store<uint32_t>(ro_datalen, static_cast<uint32_t>(r.bytes)));
+  const uint16_t out = r.truncated ? wasi::roflags::recv_data_truncated : 0;
+  return c.memory.store<uint16_t>(ro_flags, out);
 }
-Errno sock_send(Call& c, uint32_t fd, uint32_t, uint32_t, uint32_t, uint32_t) {
-  return not_a_socket(c, fd);
+
+// preview1 defines no send flags: anything but 0 is EINVAL.
+Errno sock_send(Call& c, uint32_t fd, uint32_t si_data, uint32_t si_data_len, uint32_t si_flags,
+                uint32_t so_datalen) {
+  WASINET_CHECK(check_socket(c, fd, rights::fd_write));
+  if (si_flags != 0) return Errno::inval;
+  WASINET_TRY(auto bufs, c.memory.iovecs(si_data, si_data_len));
+  if (!c.memory.contains(so_datalen, 4)) return Errno::fault;
+  WASINET_TRY(size_t sent, net::send(c.ctx, fd, bufs, nullptr));
+  return c.memory.store<uint32_t>(so_datalen, static_cast<uint32_t>(sent));
 }
-Errno sock_shutdown(Call& c, uint32_t fd, uint32_t /*how*/) { return not_a_socket(c, fd); }
+
+Errno sock_shutdown(Call& c, uint32_t fd, uint32_t how) {
+  namespace sd = wasi::sdflags;
+  WASINET_CHECK(check_socket(c, fd, rights::sock_shutdown));
+  if (how == 0 || (how & ~uint32_t{sd::rd | sd::wr})) return Errno::inval;
+  return net::shutdown(c.ctx, fd, how & sd::rd, how & sd::wr);
+}
 
 }  // namespace
 

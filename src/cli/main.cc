@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli/dir_flag.hh"
+#include "cli/listen_flag.hh"
 #include "engine/engine.hh"
 #include "runtime/module_loader.hh"
 #include "runtime/runner.hh"
@@ -27,6 +28,8 @@ constexpr int kExitUsage = 2;
 struct RunFlags {
   std::vector<std::string> dirs;
   std::vector<std::string> envs;
+  std::vector<std::string> listens;
+  bool no_dns_files = false;
   bool inherit_env = false;
   bool no_cache = false;
   std::string cache_dir;
@@ -55,6 +58,15 @@ std::vector<std::string> build_environ(const RunFlags& f) {
 
 int run_command(const RunFlags& f, const std::vector<std::string>& positional) {
   RunConfig config;
+  // A malformed --listen is a usage error like an unknown flag (exit 2);
+  // one that cannot be opened (address in use) is a setup error (125).
+  try {
+    for (const std::string& l : f.listens) config.listeners.push_back(parse_listen_flag(l));
+  } catch (const Error& e) {
+    std::fprintf(stderr, "wasinet: %s\n", e.what());
+    return kExitUsage;
+  }
+  config.dns_files = !f.no_dns_files;
   config.module = positional.front();
   config.args.assign(positional.begin() + 1, positional.end());
   config.environ = build_environ(f);
@@ -101,6 +113,17 @@ int main_impl(int argc, char** argv) {
   run->add_option("--env", flags.envs,
                   "Set an environment variable (K=V), or copy one from the host (K). Repeatable.")
       ->type_name("K[=V]");
+  run->add_option("--listen", flags.listens,
+                  "Open a listening socket on the host and hand it to the program:\n"
+                  "tcp://127.0.0.1:8080, tcp://[::1]:8080, or unix:///PATH/TO.sock.\n"
+                  "Repeatable. The sockets get the fds right after the --dir directories,\n"
+                  "in the order given: fd 3 for the first without --dir. Port 0 lets the\n"
+                  "system choose; the address and fd are then printed on stderr.\n"
+                  "Reported non-blocking to the program (a C program may clear that).")
+      ->type_name("URL");
+  run->add_flag("--no-dns-files", flags.no_dns_files,
+                "Do not show the program the host's /etc/hosts and /etc/resolv.conf\n"
+                "(by default preopened read-only at /etc, unless a --dir maps /etc)");
   run->add_flag("--inherit-env", flags.inherit_env,
                 "Pass the host's whole environment (before any --env)");
   run->add_flag("--no-cache", flags.no_cache, "Compile afresh; neither read nor write the module cache");
@@ -117,11 +140,14 @@ int main_impl(int argc, char** argv) {
   run->add_option("ARGS", usage_args, "Arguments for the program (words that look like flags included)");
   run->footer(
       "Exit status: the guest's own exit code; 125 when wasinet cannot start it\n"
-      "(missing or invalid module, unknown import, bad --dir); 134 when it traps;\n"
-      "2 for a usage error (unknown flag, missing value).\n\n"
+      "(missing or invalid module, unknown import, bad --dir, --listen address in\n"
+      "use); 134 when it traps; 130 / 143 when SIGINT / SIGTERM stopped it; 2 for\n"
+      "a usage error (unknown flag, missing value, malformed --listen URL).\n\n"
       "Examples:\n"
       "  wasinet run app.wasm arg1 arg2\n"
-      "  wasinet run --dir ./data::/data --env MODE=test app.wasm");
+      "  wasinet run --dir ./data::/data --env MODE=test app.wasm\n"
+      "  wasinet run --listen tcp://127.0.0.1:0 server.wasm\n"
+      "  wasinet run --no-dns-files --listen unix:///run/app.sock server.wasm  # fd 3");
 
   std::string compile_in, compile_out;
   CLI::App* compile = app.add_subcommand("compile", "Precompile a module for fast starts (writes .cwasm)");

@@ -7,30 +7,13 @@
 #include <cstring>
 
 #include "engine/engine.hh"
+#include "engine/wasmtime_binding.hh"
 #include "wasinet/error.hh"
 
 namespace wasinet::engine {
 namespace {
 
-std::string take_message(wasmtime_error_t* error) {
-  wasm_name_t msg;
-  wasmtime_error_message(error, &msg);
-  std::string out(msg.data, msg.size);
-  wasm_byte_vec_delete(&msg);
-  wasmtime_error_delete(error);
-  return out;
-}
-
-std::string take_message(wasm_trap_t* trap) {
-  wasm_message_t msg;
-  wasm_trap_message(trap, &msg);
-  std::string out(msg.data, msg.size);
-  // wasm_message_t includes the terminating NUL.
-  while (!out.empty() && out.back() == '\0') out.pop_back();
-  wasm_byte_vec_delete(&msg);
-  wasm_trap_delete(trap);
-  return out;
-}
+using binding::take_message;
 
 // One line from an engine message: its first line, plus the innermost
 // "Caused by" entry when there is one (that is where the useful detail is,
@@ -63,68 +46,6 @@ std::string first_line(const std::string& s) {
 }
 
 std::string name_of(const wasm_name_t* n) { return std::string(n->data, n->size); }
-
-wasm_valtype_t* to_engine(ValType t) {
-  return wasm_valtype_new(t == ValType::i32 ? WASM_I32 : WASM_I64);
-}
-
-// The most parameters a host function may take (wasinet_v0's widest has 10).
-constexpr size_t kMaxParams = 16;
-
-// Per-store state the trampolines reach through the store's data pointer.
-struct StoreData {
-  void* host = nullptr;
-  wasmtime_memory_t memory{};
-  bool memory_resolved = false;
-  bool has_memory = false;
-  bool exited = false;
-  int32_t exit_code = 0;
-};
-
-// Binds one HostFunction to the engine's raw calling convention: no
-// allocation, no type checks at run time (the linker checked the signature).
-wasm_trap_t* trampoline(void* env, wasmtime_caller_t* caller, wasmtime_val_raw_t* values,
-                        size_t /*count*/) {
-  const auto* fn = static_cast<const HostFunction*>(env);
-  wasmtime_context_t* context = wasmtime_caller_context(caller);
-  auto* data = static_cast<StoreData*>(wasmtime_context_get_data(context));
-  if (!data->memory_resolved) {
-    wasmtime_extern_t item;
-    if (wasmtime_caller_export_get(caller, "memory", 6, &item)) {
-      if (item.kind == WASMTIME_EXTERN_MEMORY) {
-        data->memory = item.of.memory;
-        data->has_memory = true;
-      }
-      wasmtime_extern_delete(&item);
-    }
-    data->memory_resolved = true;
-  }
-  abi::GuestMemory memory;
-  if (data->has_memory) {
-    memory = abi::GuestMemory(wasmtime_memory_data(context, &data->memory),
-                              wasmtime_memory_data_size(context, &data->memory));
-  }
-  uint64_t args[kMaxParams];
-  const size_t n = fn->params.size();  // checked against kMaxParams at definition
-  for (size_t i = 0; i < n; ++i) {
-    args[i] = fn->params[i] == ValType::i32 ? uint64_t{static_cast<uint32_t>(values[i].i32)}
-                                            : static_cast<uint64_t>(values[i].i64);
-  }
-  HostReturn r = fn->callback(data->host, memory, args);
-  if (r.exit) {
-    data->exited = true;
-    data->exit_code = r.exit_code;
-    return wasmtime_trap_new("wasinet: proc_exit", 18);
-  }
-  if (r.trap) return wasmtime_trap_new(r.trap, std::strlen(r.trap));
-  if (!fn->results.empty()) {
-    if (fn->results[0] == ValType::i32)
-      values[0].i32 = static_cast<int32_t>(r.value);
-    else
-      values[0].i64 = static_cast<int64_t>(r.value);
-  }
-  return nullptr;
-}
 
 bool exports_function(const wasmtime_module_t* module, std::string_view name) {
   wasm_exporttype_vec_t vec;
@@ -204,9 +125,10 @@ void Engine::interrupt_all() const { wasmtime_engine_increment_epoch(impl_->engi
 
 RunOutcome Engine::run(const Module& module, std::span<const HostFunction> functions,
                        void* host) const {
-  StoreData data;
+  binding::GuestState data;
   data.host = host;
-  wasmtime_store_t* store = wasmtime_store_new(impl_->engine, &data, nullptr);
+  data.cache_memory = true;  // one instance makes every call
+  wasmtime_store_t* store = wasmtime_store_new(impl_->engine, nullptr, nullptr);
   wasmtime_context_t* context = wasmtime_store_context(store);
   wasmtime_linker_t* linker = wasmtime_linker_new(impl_->engine);
   struct Cleanup {
@@ -222,23 +144,16 @@ RunOutcome Engine::run(const Module& module, std::span<const HostFunction> funct
     throw Error("the module exports no _start function: it is not a WASI command "
                 "(a reactor or a library cannot be run)");
 
-  // The guest only stops on an epoch deadline when the host asks it to.
-  wasmtime_context_set_epoch_deadline(context, UINT64_MAX / 2);
+  // interrupt_all() advances the epoch by one: the guest then traps at its
+  // next epoch check (a loop header or function entry). Nothing else
+  // advances it, so an uninterrupted guest never reaches this deadline.
+  wasmtime_context_set_epoch_deadline(context, 1);
 
+  std::vector<binding::BoundFunction> bound;
+  bound.reserve(functions.size());  // the linker keeps pointers into it
   for (const HostFunction& fn : functions) {
-    if (fn.params.size() > kMaxParams || fn.results.size() > 1)
-      throw Error("host function " + fn.module + "::" + fn.name + " has an unsupported signature");
-    wasm_valtype_vec_t params, results;
-    wasm_valtype_vec_new_uninitialized(&params, fn.params.size());
-    for (size_t i = 0; i < fn.params.size(); ++i) params.data[i] = to_engine(fn.params[i]);
-    wasm_valtype_vec_new_uninitialized(&results, fn.results.size());
-    for (size_t i = 0; i < fn.results.size(); ++i) results.data[i] = to_engine(fn.results[i]);
-    wasm_functype_t* type = wasm_functype_new(&params, &results);
-    wasmtime_error_t* e = wasmtime_linker_define_func_unchecked(
-        linker, fn.module.data(), fn.module.size(), fn.name.data(), fn.name.size(), type,
-        trampoline, const_cast<HostFunction*>(&fn), nullptr);
-    wasm_functype_delete(type);
-    if (e) throw Error("cannot define " + fn.module + "::" + fn.name + ": " + take_message(e));
+    bound.push_back({&fn, &data});
+    binding::define(linker, bound.back());
   }
 
   wasmtime_instance_t instance;

@@ -51,6 +51,14 @@ struct Received {
   std::optional<HostAddress> from;
 };
 
+// What SO_ERROR held: the error of an earlier asynchronous operation (a
+// failed connect), success when none. (A struct, not a bare Errno: a
+// Result<Errno> could not tell "the call failed" from "the value is an
+// errno".)
+struct PendingError {
+  wasi::Errno error = wasi::Errno::success;
+};
+
 enum class SendWait : uint8_t {
   nonblocking,  // one attempt: a partial count or EAGAIN
   some,         // blocking: wait for room, then send what fits (write(2) on a blocking socket)
@@ -83,7 +91,9 @@ class Socket final : public wasi::FileObject {
   wasi::Status bind(const HostAddress& address);
   // Non-blocking: EINPROGRESS while a stream connect is under way (its
   // outcome shows as writability, then take_error()). Blocking: waits for
-  // the outcome and returns it.
+  // the outcome and returns it, bounded by the send deadline (ETIMEDOUT)
+  // as Linux bounds it by SO_SNDTIMEO. A unix connect to a full backlog is
+  // EAGAIN in both modes: poll cannot say when the backlog has room.
   wasi::Status connect(const HostAddress& address, bool nonblocking);
   wasi::Status listen(int backlog);
 
@@ -91,12 +101,16 @@ class Socket final : public wasi::FileObject {
     std::shared_ptr<Socket> socket;  // non-blocking underneath, like every socket
     HostAddress peer;
   };
-  // EAGAIN when nothing is pending and `nonblocking`.
+  // EAGAIN when nothing is pending and `nonblocking`. The receive deadline
+  // applies, as SO_RCVTIMEO does to accept on Linux.
   wasi::Result<Accepted> accept(bool nonblocking);
 
   // Scatter receive. EAGAIN when nothing is there and `nonblocking`; 0 bytes
   // = end of stream. When the receive deadline has passed: ETIMEDOUT
-  // instead of EAGAIN (and a blocking receive gives up at the deadline).
+  // instead of EAGAIN (and a blocking receive gives up at the deadline);
+  // data already there is still delivered. WAITALL applies to blocking
+  // stream receives only, and returns what arrived when it ends early
+  // (EOF, deadline, wake event); PEEK|WAITALL is a plain peek.
   wasi::Result<Received> recv(wasi::IoVecs iovs, const RecvOptions& options, bool nonblocking);
   // Gather send, to `to` when given (datagrams; ignored by connected stream
   // sockets). Never raises SIGPIPE: a closed peer is EPIPE. The send
@@ -112,7 +126,7 @@ class Socket final : public wasi::FileObject {
   wasi::Status set_option(SocketOption option, int value);
   // SO_ERROR: the pending error (e.g. ECONNREFUSED after a failed connect)
   // as a WASI errno, cleared by reading; success when there is none.
-  wasi::Result<wasi::Errno> take_error();
+  wasi::Result<PendingError> take_error();
 
   // Deadlines as wasinet_v0 guests set them (a duration from now, kept by
   // the host because the kernel's SO_RCVTIMEO means nothing to a
@@ -124,6 +138,10 @@ class Socket final : public wasi::FileObject {
   // (we bind and connect through /proc/self/fd/N/NAME).
   std::string guest_local_path;
   std::string guest_peer_path;
+  // Keeps the kernel's name of a unix socket the guest bound mapped to its
+  // guest path while the socket lives (unix_names.hh), so that peers see
+  // the guest path as a datagram's source or an accepted peer.
+  std::shared_ptr<void> bound_name;
 
  private:
   Socket(os::UniqueFd fd, Family family, SocketType type, std::shared_ptr<const os::WakeEvent> wake);

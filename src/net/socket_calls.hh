@@ -34,6 +34,12 @@ wasi::Result<std::shared_ptr<Socket>> socket_of(wasi::Context& ctx, wasi::Fd fd,
 wasi::Result<wasi::Fd> open_socket(wasi::Context& ctx, Family family, SocketType type, int protocol,
                                    uint16_t fdflags);
 
+// Puts a socket the host opened (a preopened listener, Socket::adopt) into
+// the fd table with socket rights and guest-visible flags `fdflags`. EMFILE
+// when the table is full.
+wasi::Result<wasi::Fd> insert_socket(wasi::Context& ctx, std::shared_ptr<Socket> socket,
+                                     uint16_t fdflags);
+
 // EAFNOSUPPORT when the address's family is not the socket's (an IPv4
 // address on an inet6 socket is accepted as ::ffff:a.b.c.d).
 wasi::Status bind(wasi::Context& ctx, wasi::Fd fd, const Address& address);
@@ -42,21 +48,28 @@ wasi::Status listen(wasi::Context& ctx, wasi::Fd fd, int backlog);
 
 struct AcceptedFd {
   wasi::Fd fd = 0;
-  Address peer;  // unix: the peer's guest path, or empty (unnamed)
+  Address peer;  // unix: the guest path of a peer this guest bound, else empty
 };
 // The new fd gets rights for a socket and guest-visible flags `fdflags`.
+// A peer the Network refuses is closed and skipped (the call goes on to the
+// next one, or EAGAIN): an error here would end most servers' accept loop.
 wasi::Result<AcceptedFd> accept(wasi::Context& ctx, wasi::Fd fd, uint16_t fdflags);
 
 struct ReceivedFrom {
   size_t bytes = 0;
   bool truncated = false;
-  std::optional<Address> from;  // set for datagram sockets when the kernel names a source
+  // Set for datagram sockets (IP: when the kernel names a source). Unix: the
+  // guest path of a sender this guest bound, else the connected peer's
+  // guest path, else empty (unnamed, or a name we cannot map back).
+  std::optional<Address> from;
 };
 wasi::Result<ReceivedFrom> recv(wasi::Context& ctx, wasi::Fd fd, wasi::IoVecs iovs,
                                 const RecvOptions& options);
 
 // `to` is used by datagram sockets (and checked by the Network); connected
-// stream sockets ignore it. `wait` overrides the fd's mode when set.
+// stream sockets ignore it. `wait` overrides the fd's mode when set; by
+// default a blocking fd sends everything (SendWait::all, as write(2) on a
+// blocking stream socket), a NONBLOCK one makes one attempt.
 wasi::Result<size_t> send(wasi::Context& ctx, wasi::Fd fd, wasi::IoVecs iovs, const Address* to,
                           std::optional<SendWait> wait = std::nullopt);
 
@@ -66,7 +79,9 @@ wasi::Result<Address> peer_address(wasi::Context& ctx, wasi::Fd fd);
 
 wasi::Result<int> get_option(wasi::Context& ctx, wasi::Fd fd, SocketOption option);
 wasi::Status set_option(wasi::Context& ctx, wasi::Fd fd, SocketOption option, int value);
-wasi::Result<wasi::Errno> take_error(wasi::Context& ctx, wasi::Fd fd);
+// The pending error (SO_ERROR), cleared by reading. The call itself fails
+// only for a bad fd (EBADF, ENOTSOCK).
+wasi::Result<PendingError> take_error(wasi::Context& ctx, wasi::Fd fd);
 
 // wasinet_v0 deadlines: `timeout` from now; nullopt clears; zero or
 // negative means already expired.

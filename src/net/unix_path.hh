@@ -1,12 +1,18 @@
 #pragma once
 // Unix socket paths are guest paths: resolved through the preopened
-// directories exactly like file paths. An absolute path goes to the preopen
-// with the longest matching guest prefix; a relative path is taken relative
-// to the first preopened directory (Go's working directory when PWD is
-// unset). The parent directory is opened beneath the preopen (O_PATH,
-// openat2 RESOLVE_BENEATH), and the socket is bound or connected through
-// /proc/self/fd/N/NAME: Linux has no bindat/connectat, and this also lifts
-// the 108-byte sun_path limit for guest paths of up to 122 bytes.
+// directories exactly like file paths (wasi/preopen_lookup.hh). An absolute
+// path goes to the preopen with the longest matching guest prefix; a
+// relative path is taken relative to the first preopened directory (Go's
+// working directory when PWD is unset). Linux has no bindat/connectat, so
+// the socket is reached through /proc/self/fd, which also lifts the 108-byte
+// sun_path limit for guest paths of up to 122 bytes:
+//  - bind: the parent directory is opened beneath the preopen (O_PATH,
+//    openat2 RESOLVE_BENEATH) and the address is /proc/self/fd/N/NAME;
+//    bind never follows NAME, so nothing is created outside the preopen;
+//  - connect / sendto: the socket file itself is opened beneath the
+//    preopen (O_PATH, symlinks followed but confined) and the address is
+//    /proc/self/fd/N; through the parent the kernel would follow a symlink
+//    NAME to anywhere on the host.
 #include <string_view>
 
 #include "net/host_address.hh"
@@ -19,14 +25,20 @@ namespace wasinet::net {
 inline constexpr size_t kMaxUnixPath = 122;
 
 struct UnixTarget {
-  os::UniqueFd parent;  // keep open until bind/connect returns
-  HostAddress address;  // sockaddr_un naming /proc/self/fd/N/NAME
+  // Keep open until bind/connect/sendto returns: the parent directory
+  // (bind) or the socket file (connect), both O_PATH.
+  os::UniqueFd parent;
+  HostAddress address;  // sockaddr_un naming /proc/self/fd/N[/NAME]
 };
 
-// EINVAL for an empty path, one over kMaxUnixPath or holding a NUL;
-// ENOTCAPABLE outside every preopen (or escaping one); ENOENT for a missing
-// parent directory. `for_bind`: the preopen must allow creating files
-// (ENOTCAPABLE for a read-only one).
+// EINVAL for an empty path, one over kMaxUnixPath, holding a NUL, ending in
+// '/' or whose last component is "." or ".."; ENOTCAPABLE outside every
+// preopen (or escaping one, `..` or symlinks); ENOENT for a missing parent
+// directory (bind) or socket file (connect). `for_bind`: the preopen must
+// allow creating files (ENOTCAPABLE when its rights lack path_create_file or
+// it is read-only); EADDRINUSE when the path names the preopen itself;
+// ENAMETOOLONG when /proc/self/fd/N/NAME does not fit sun_path (a last
+// component of about 90 bytes or more).
 wasi::Result<UnixTarget> resolve_unix_path(wasi::FdTable& fds, std::string_view guest_path,
                                            bool for_bind);
 

@@ -3,7 +3,12 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <optional>
+
 #include "net/network.hh"
+#include "net/preopened_listener.hh"
+#include "runtime/system_files.hh"
 #include "wasi/directory.hh"
 #include "wasi/stdio.hh"
 #include "wasinet/error.hh"
@@ -31,6 +36,41 @@ void add_stdio(Context& ctx, int host_fd) {
   if (!fd.ok() || *fd != static_cast<Fd>(host_fd)) throw Error("cannot set up stdio");
 }
 
+void add_preopen(Context& ctx, std::shared_ptr<Directory> dir, const std::string& guest,
+                 bool read_only) {
+  FdEntry e;
+  e.object = std::move(dir);
+  e.rights_base = preopen_rights_base(read_only);
+  e.rights_inheriting = preopen_rights_inheriting(read_only);
+  e.preopen_name = guest;
+  if (!ctx.fds.insert(std::move(e)).ok()) throw Error("too many preopened directories");
+}
+
+// A user who maps guest /etc decides what the guest sees there.
+bool maps_guest_etc(const std::vector<DirMapping>& dirs) {
+  for (const DirMapping& d : dirs) {
+    std::string g = d.guest;
+    while (g.size() > 1 && g.back() == '/') g.pop_back();
+    if (g == "/etc") return true;
+  }
+  return false;
+}
+
+// The host's /etc/hosts and /etc/resolv.conf, read-only, in a private
+// directory seen as /etc (system_files.hh): Go's resolver reads them, and
+// the rest of the host's /etc stays hidden. Missing them is no reason not
+// to run the guest: warn and go on.
+void add_dns_files(Context& ctx) {
+  try {
+    std::optional<DirMapping> etc = dns_files_preopen();
+    if (!etc) return;
+    add_preopen(ctx, Directory::open_host(etc->host, true), etc->guest, true);
+  } catch (const Error& e) {
+    std::fprintf(stderr, "wasinet: warning: the guest gets no /etc/hosts or /etc/resolv.conf: %s\n",
+                 e.what());
+  }
+}
+
 }  // namespace
 
 Rights preopen_rights_base(bool read_only) {
@@ -42,13 +82,14 @@ Rights preopen_rights_inheriting(bool read_only) {
   return read_only ? all & ~rights::mutating : all;
 }
 
-void setup_context(Context& ctx, const RunConfig& config) {
+SetupResult setup_context(Context& ctx, const RunConfig& config,
+                          std::shared_ptr<net::Network> network) {
   ctx.fds.set_max_fds(config.max_fds);
   ctx.args.clear();
   ctx.args.push_back(config.module.string());
   ctx.args.insert(ctx.args.end(), config.args.begin(), config.args.end());
   ctx.environ = config.environ;
-  ctx.network = net::unrestricted();
+  ctx.network = std::move(network);
   for (int fd = 0; fd < 3; ++fd) add_stdio(ctx, fd);
   for (const DirMapping& d : config.dirs) {
     std::shared_ptr<Directory> dir;
@@ -57,13 +98,27 @@ void setup_context(Context& ctx, const RunConfig& config) {
     } catch (const Error& e) {
       throw Error(std::string("--dir ") + d.host + ": " + e.what());
     }
-    FdEntry e;
-    e.object = std::move(dir);
-    e.rights_base = preopen_rights_base(d.read_only);
-    e.rights_inheriting = preopen_rights_inheriting(d.read_only);
-    e.preopen_name = d.guest;
-    if (!ctx.fds.insert(std::move(e)).ok()) throw Error("too many preopened directories");
+    add_preopen(ctx, std::move(dir), d.guest, d.read_only);
   }
+  // Listeners right after the user's directories, so that `--listen` alone
+  // puts the socket at fd 3, where `net.FileListener(os.NewFile(3, ...))`
+  // and C programs expect it. The implicit /etc comes after them: Go's
+  // preopen scan skips a socket (ENOTDIR) and still finds it, and Go takes
+  // the first preopen, the user's, as its working directory.
+  SetupResult result;
+  try {
+    for (const ListenSpec& spec : config.listeners)
+      result.listeners.push_back(net::open_preopened_listener(ctx, spec));
+    if (config.dns_files && !maps_guest_etc(config.dirs)) add_dns_files(ctx);
+  } catch (...) {
+    remove_socket_files(result);
+    throw;
+  }
+  return result;
+}
+
+void remove_socket_files(const SetupResult& setup) noexcept {
+  for (const net::PreopenedListener& l : setup.listeners) net::remove_socket_file(l);
 }
 
 }  // namespace wasinet::runtime

@@ -1,4 +1,4 @@
-// A hostile guest, simulated: every preview1 function is called many times
+// A hostile guest, simulated: every preview1 and wasinet_v0 function is called many times
 // with arguments drawn from values that break naive hosts (pointers at and
 // past the end of memory, lengths near 2^32, huge fds, every flag bit) over
 // a guest memory fenced by guard bytes. Each call must return a WASI errno,
@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -15,6 +16,10 @@
 #include <vector>
 
 #include "abi/preview1.hh"
+#include "abi/raw_socket_address.hh"
+#include "abi/wasinet_v0.hh"
+#include "net/network.hh"
+#include "net/socket_calls.hh"
 #include "runtime/instance_setup.hh"
 #include "wasi/context.hh"
 #include "wasi/stdio.hh"
@@ -61,7 +66,7 @@ class HostileSweepTest : public ::testing::Test {
   uint64_t hostile_value(std::mt19937_64& rng, bool is_i64) {
     static constexpr uint64_t kInteresting[] = {
         0, 1, 2, 3, 4, 5, 7, 8, 16, 24, 32, 48, 64, 1024, 1025,
-        kMemory - 1, kMemory, kMemory + 1, kMemory - 4, kMemory - 8, kMemory - 24,
+        2048, kMemory - 1, kMemory, kMemory + 1, kMemory - 4, kMemory - 8, kMemory - 24,
         0x7fffffff, 0x80000000, 0xfffffff0, 0xfffffffe, 0xffffffff};
     switch (rng() % 4) {
       case 0: return kInteresting[rng() % std::size(kInteresting)];
@@ -107,6 +112,103 @@ TEST_F(HostileSweepTest, EveryFunctionSurvivesHostileArguments) {
     }
   }
   EXPECT_GE(exercised, 40) << "the sweep should reach nearly every preview1 function";
+}
+
+// Random guest memory can name any address on earth: the sweep's sockets may
+// reach only the sweep's own sockets on loopback (and unix paths, which stay
+// inside the preopen), and may resolve no host name (that would ask the
+// name server), so nothing reaches anything else whatever the bytes say.
+class OwnSocketsOnly final : public net::Network {
+ public:
+  std::set<uint16_t> ports;
+
+  wasi::Status check(const net::Request& r) override {
+    using net::Operation;
+    if (r.op == Operation::resolve)
+      return r.network.rfind("ip", 0) == 0 ? wasi::Errno::acces : wasi::Errno::success;
+    // Binding and listening send nothing.
+    if (r.op == Operation::open || r.op == Operation::listen || r.op == Operation::bind ||
+        !r.address)
+      return wasi::Errno::success;
+    const net::Address a = r.address->unmapped();
+    if (a.family == net::Family::unix_) return wasi::Errno::success;
+    const bool loopback = (a.family == net::Family::inet && a.ip[0] == 127) ||
+                          (a.family == net::Family::inet6 && a.ip == kLoopback6);
+    return loopback && ports.count(a.port) ? wasi::Errno::success : wasi::Errno::acces;
+  }
+
+  static constexpr std::array<uint8_t, 16> kLoopback6{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+};
+
+// Every wasinet_v0 function (and preview1's sock_* calls) over fds that are
+// real sockets: a listener, a UDP socket, a unix datagram socket, a
+// connected TCP pair. Valid addresses are planted where the interesting
+// pointers land (64: unix, 1024: inet, 2048: inet6), so calls get past
+// decoding too.
+TEST_F(HostileSweepTest, EveryWasinetV0FunctionSurvivesHostileArguments) {
+  auto network = std::make_shared<OwnSocketsOnly>();
+  ctx_.network = network;
+  const auto open = [&](net::Family f, net::SocketType t) {
+    auto fd = net::open_socket(ctx_, f, t, 0, wasi::fdflags::nonblock);
+    EXPECT_TRUE(fd.ok());
+    return fd.ok() ? *fd : 0;
+  };
+  const auto port_of = [&](wasi::Fd fd) {
+    auto a = net::local_address(ctx_, fd);
+    EXPECT_TRUE(a.ok());
+    return a.ok() ? a->port : uint16_t{0};
+  };
+  const net::Address loop4 = net::Address::ipv4({127, 0, 0, 1}, 0);
+  const wasi::Fd listener = open(net::Family::inet, net::SocketType::stream);
+  ASSERT_EQ(net::bind(ctx_, listener, loop4), wasi::Errno::success);
+  ASSERT_EQ(net::listen(ctx_, listener, 4), wasi::Errno::success);
+  const wasi::Fd udp = open(net::Family::inet, net::SocketType::datagram);
+  ASSERT_EQ(net::bind(ctx_, udp, loop4), wasi::Errno::success);
+  const wasi::Fd unix_dgram = open(net::Family::unix_, net::SocketType::datagram);
+  ASSERT_EQ(net::bind(ctx_, unix_dgram, net::Address::unix_path("/tree/d.sock")), wasi::Errno::success);
+  network->ports = {port_of(listener), port_of(udp)};
+  const wasi::Fd client = open(net::Family::inet, net::SocketType::stream);
+  const wasi::Errno c = net::connect(ctx_, client, net::Address::ipv4({127, 0, 0, 1}, port_of(listener)));
+  ASSERT_TRUE(c == wasi::Errno::success || c == wasi::Errno::inprogress) << wasi::errno_name(c);
+  // A hostile guest must not be able to park the sweep: any wait a call
+  // would start (a stream sock_send_to waiting for room) ends at once.
+  ctx_.wake->fire();
+
+  abi::HostFunctions functions;
+  abi::add_wasinet_v0(functions);
+  abi::add_preview1_sock(functions);
+  std::mt19937_64 rng(4);
+  for (const engine::HostFunction& f : functions) {
+    for (int i = 0; i < kCallsPerFunction; ++i) {
+      if (i % 64 == 0) {
+        for (size_t b = 0; b < kMemory; b += 8) {
+          const uint64_t r = rng();
+          std::memcpy(buffer_.data() + kGuard + b, &r, 8);
+        }
+        const auto at = [&](size_t off) { return std::span(buffer_).subspan(kGuard + off, abi::kRawSocketAddressSize); };
+        // One of the sweep's own ports, or one the network refuses.
+        const uint16_t own[] = {*network->ports.begin(), *network->ports.rbegin(), 9};
+        const uint16_t port = own[rng() % 3];
+        abi::encode_socket_address(net::Address::unix_path("/tree/s" + std::to_string(rng() % 4)), at(64));
+        abi::encode_socket_address(net::Address::ipv4({127, 0, 0, 1}, port), at(1024));
+        abi::encode_socket_address(net::Address::ipv6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, port), at(2048));
+      }
+      uint64_t args[16] = {};
+      for (size_t p = 0; p < f.params.size(); ++p)
+        args[p] = hostile_value(rng, f.params[p] == engine::ValType::i64);
+      if (rng() % 2) args[0] = listener + rng() % 4;  // one of the sockets, half the time
+      abi::GuestMemory memory(buffer_.data() + kGuard, kMemory);
+      const engine::HostReturn r = f.callback(&ctx_, memory, args);
+      ASSERT_EQ(r.trap, nullptr) << f.name << " trapped: " << r.trap;
+      ASSERT_FALSE(r.exit) << f.name;
+      ASSERT_LE(r.value, 76u) << f.name << " returned a value that is no WASI errno";
+      for (size_t g = 0; g < kGuard; ++g) {
+        ASSERT_EQ(buffer_[g], kGuardByte) << f.name << " wrote before guest memory";
+        ASSERT_EQ(buffer_[kGuard + kMemory + g], kGuardByte) << f.name << " wrote past guest memory";
+      }
+    }
+  }
+  EXPECT_EQ(functions.size(), 19u) << "15 wasinet_v0 functions and 4 preview1 sock_* calls";
 }
 
 // What the sweep may create stays inside the preopened tree.

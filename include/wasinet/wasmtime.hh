@@ -1,0 +1,118 @@
+#pragma once
+// Embedding wasinet in your own wasmtime program: add our WASI preview1
+// (`wasi_snapshot_preview1`) and socket ABI (`wasinet_v0`) to a linker you
+// own, next to your own host functions, with the network access you choose.
+// This is the C++ counterpart of the Go host library for the same ABI.
+//
+//   wasm_engine_t* engine = wasm_engine_new();
+//   wasmtime_store_t* store = wasmtime_store_new(engine, nullptr, nullptr);
+//   wasmtime_linker_t* linker = wasmtime_linker_new(engine);
+//
+//   wasinet::HostOptions options;
+//   options.args = {"app.wasm", "--port", "8080"};
+//   options.network = wasinet::unrestricted_network();
+//   options.listeners.push_back(wasinet::ListenSpec::tcp("127.0.0.1", 8080));
+//   wasinet::Host host(options);        // opens the listener; throws wasinet::Error
+//   wasinet::add_to_linker(linker, host);
+//
+//   // instantiate with wasmtime_linker_instantiate, call "_start", then:
+//   if (std::optional<int> code = host.exit_code()) ...  // the guest called proc_exit
+//
+// Rules of use:
+// - One Host per guest instance: it holds that instance's fd table (stdio,
+//   preopened directories, listeners, the sockets the guest opens), args
+//   and environment. Create a new Host for each run.
+// - The Host must outlive the linker's definitions and every instance
+//   created from them (the functions point at it).
+// - Calls into one Host come from one thread at a time (the thread running
+//   the guest); stop() is the exception.
+// - The guest must export its linear memory as "memory" (every WASI
+//   program does); a call from a module without it sees an empty memory
+//   and gets EFAULT for any pointer.
+// - proc_exit unwinds the guest with a trap whose message is
+//   "wasinet: proc_exit"; exit_code() then holds the code. A _start that
+//   returns normally leaves exit_code() empty (exit status 0 by convention).
+// - Blocking calls (poll_oneoff, blocking socket calls) sleep in the
+//   kernel. stop() wakes them; to also stop code running in wasm, configure
+//   your engine for epoch interruption (or fuel) and use that as well.
+//
+// No wasinet-internal header is needed: the implementation lives in the
+// wasinet_core library (link it, together with the wasmtime C API).
+#include <wasmtime.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wasinet/config.hh"
+#include "wasinet/error.hh"
+
+namespace wasinet {
+
+namespace net {
+class Network;  // decides every socket call of a guest (src/net/network.hh)
+}
+
+// Every bind, connect, listen, send and name lookup allowed. (The policy of
+// allowed and denied addresses comes as another Network later.)
+std::shared_ptr<net::Network> unrestricted_network();
+
+struct HostOptions {
+  std::vector<std::string> args;     // argv, args[0] being the program name
+  std::vector<std::string> environ;  // "KEY=VALUE"
+  // Preopened directories, from fd 3 in this order.
+  std::vector<DirMapping> dirs;
+  // Show the guest the host's /etc/hosts and /etc/resolv.conf read-only at
+  // /etc (after `dirs` and `listeners`, unless `dirs` map /etc), as
+  // `wasinet run` does.
+  bool dns_files = true;
+  // Listening sockets opened when the Host is made, handed to the guest at
+  // the fds right after `dirs`, reported non-blocking (see listeners()).
+  std::vector<ListenSpec> listeners;
+  // Null: the guest gets no network at all (every socket call is refused
+  // with EACCES, and `listeners` cannot be opened).
+  std::shared_ptr<net::Network> network;
+  size_t max_fds = 1024;
+  // The guest's stdio are duplicates of this process's fds 0, 1 and 2.
+};
+
+// A listener the Host opened: its guest fd and the address it is bound to
+// ("tcp://127.0.0.1:43567" when port 0 was asked).
+struct Listening {
+  uint32_t fd = 0;
+  std::string url;
+};
+
+class Host {
+ public:
+  // Throws wasinet::Error with one line naming what failed (a directory
+  // that does not exist, a listen address in use, ...).
+  explicit Host(const HostOptions& options);
+  ~Host();  // closes every fd of the guest, removes unix listener files
+  Host(const Host&) = delete;
+  Host& operator=(const Host&) = delete;
+
+  const std::vector<Listening>& listeners() const noexcept;
+
+  // The code the guest passed to proc_exit, if it called it.
+  std::optional<int> exit_code() const noexcept;
+
+  // Ends every blocking wait of the guest now and from now on (they return
+  // EINTR): for shutting the guest down. Thread-safe and async-signal-safe.
+  void stop() const noexcept;
+
+  struct Impl;
+  Impl& impl() noexcept { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// Defines every function of wasi_snapshot_preview1 and wasinet_v0 on
+// `linker`, bound to `host`. Throws wasinet::Error when a name is already
+// defined on the linker (unless the linker allows shadowing).
+void add_to_linker(wasmtime_linker_t* linker, Host& host);
+
+}  // namespace wasinet

@@ -1,0 +1,78 @@
+// The public embedding API (include/wasinet/wasmtime.hh): a Host is one
+// guest's WASI context, and add_to_linker binds our host functions to it on
+// the embedder's own linker through the same trampoline as our runner.
+#include "wasinet/wasmtime.hh"
+
+#include <deque>
+
+#include "abi/preview1.hh"
+#include "abi/wasinet_v0.hh"
+#include "engine/wasmtime_binding.hh"
+#include "net/network.hh"
+#include "runtime/instance_setup.hh"
+#include "wasi/context.hh"
+
+namespace wasinet {
+
+std::shared_ptr<net::Network> unrestricted_network() { return net::unrestricted(); }
+
+struct Host::Impl {
+  wasi::Context ctx;
+  runtime::SetupResult setup;
+  std::vector<Listening> listening;
+  abi::HostFunctions functions;
+  engine::binding::GuestState state;
+  // One entry per function per linker; a deque keeps addresses stable, as
+  // the linkers hold pointers to the entries.
+  std::deque<engine::binding::BoundFunction> bound;
+
+  ~Impl() { runtime::remove_socket_files(setup); }
+};
+
+Host::Host(const HostOptions& options) : impl_(std::make_unique<Impl>()) {
+  RunConfig config;
+  if (!options.args.empty()) {
+    config.module = options.args.front();
+    config.args.assign(options.args.begin() + 1, options.args.end());
+  }
+  config.environ = options.environ;
+  config.dirs = options.dirs;
+  config.dns_files = options.dns_files;
+  config.listeners = options.listeners;
+  config.max_fds = options.max_fds;
+  impl_->setup = runtime::setup_context(impl_->ctx, config, options.network);
+  // setup_context names argv[0] after the module; an embedder's args are
+  // taken as they are, an empty list included.
+  impl_->ctx.args = options.args;
+  for (const net::PreopenedListener& l : impl_->setup.listeners)
+    impl_->listening.push_back({l.fd, l.url});
+
+  impl_->functions = abi::preview1_functions();
+  abi::add_wasinet_v0(impl_->functions);
+  // Our adapters receive the wasi::Context (abi/host_function.hh).
+  impl_->state.host = &impl_->ctx;
+  // An embedder may instantiate several modules with these functions:
+  // find the calling instance's memory on every call.
+  impl_->state.cache_memory = false;
+}
+
+Host::~Host() = default;
+
+const std::vector<Listening>& Host::listeners() const noexcept { return impl_->listening; }
+
+std::optional<int> Host::exit_code() const noexcept {
+  if (!impl_->state.exited) return std::nullopt;
+  return impl_->state.exit_code;
+}
+
+void Host::stop() const noexcept { impl_->ctx.wake->fire(); }
+
+void add_to_linker(wasmtime_linker_t* linker, Host& host) {
+  Host::Impl& impl = host.impl();
+  for (const engine::HostFunction& fn : impl.functions) {
+    impl.bound.push_back({&fn, &impl.state});
+    engine::binding::define(linker, impl.bound.back());
+  }
+}
+
+}  // namespace wasinet

@@ -1,0 +1,295 @@
+#include "net/socket_calls.hh"
+
+#include <netinet/in.h>
+
+#include <string>
+#include <utility>
+
+#include "net/network.hh"
+#include "net/resolver.hh"
+#include "net/unix_names.hh"
+#include "net/unix_path.hh"
+
+namespace wasinet::net {
+namespace {
+
+using wasi::Errno;
+using wasi::Result;
+using wasi::Status;
+namespace rights = wasi::rights;
+namespace fdflags = wasi::fdflags;
+
+// A socket and the guest-visible mode of its fd, looked up once per call.
+struct Looked {
+  std::shared_ptr<Socket> socket;
+  bool nonblocking = false;
+};
+
+Result<Looked> look_up(wasi::Context& ctx, wasi::Fd fd, wasi::Rights required) {
+  WASINET_TRY(std::shared_ptr<Socket> socket,
+              ctx.fds.get_as<Socket>(fd, required, Errno::notsock));
+  WASINET_TRY(wasi::FdEntry * entry, ctx.fds.get(fd));
+  return Looked{std::move(socket), (entry->fdflags & fdflags::nonblock) != 0};
+}
+
+// Without a Network nothing reaches outside (wasi/context.hh).
+Status ask(wasi::Context& ctx, const Request& request) {
+  if (!ctx.network) return Errno::acces;
+  return ctx.network->check(request);
+}
+
+Request request_for(Operation op, const Socket& s, const Address* address) {
+  Request r;
+  r.op = op;
+  r.family = s.family();
+  r.type = s.type();
+  if (address) r.address = *address;
+  return r;
+}
+
+// The address as this socket must use it: an IPv4 address on an inet6
+// socket becomes ::ffff:a.b.c.d (what Go's dual-stack sockets pass);
+// another family is EAFNOSUPPORT.
+Result<Address> fit_to(const Socket& s, const Address& a) {
+  if (a.family == s.family()) return a;
+  if (s.family() == Family::inet6 && a.family == Family::inet) {
+    std::array<uint8_t, 16> mapped{};
+    mapped[10] = mapped[11] = 0xff;
+    std::copy(a.ip.begin(), a.ip.begin() + 4, mapped.begin() + 12);
+    return Address::ipv6(mapped, a.port);
+  }
+  return Errno::afnosupport;
+}
+
+// A host address to connect or send to. Unix paths are resolved through
+// the preopens; `target` keeps the O_PATH descriptor the address names
+// alive until the caller's connect/send returns.
+Result<HostAddress> host_address_of(wasi::Context& ctx, const Address& a, UnixTarget& target) {
+  if (a.family != Family::unix_) return to_host(a);
+  WASINET_TRY(target, resolve_unix_path(ctx.fds, a.path, /*for_bind=*/false));
+  return target.address;
+}
+
+// What the guest sees of a host address: IP addresses as they are; a unix
+// name as the guest path it knows it by (unix_names.hh), else `fallback`
+// (a guest path known otherwise, or empty: unnamed).
+Result<Address> guest_address(wasi::Context& ctx, const HostAddress& h,
+                              const std::string& fallback) {
+  if (h.family() != AF_UNIX) return from_host(h);
+  std::string path = guest_unix_path(ctx, h);
+  return Address::unix_path(path.empty() ? fallback : std::move(path));
+}
+
+}  // namespace
+
+Result<std::shared_ptr<Socket>> socket_of(wasi::Context& ctx, wasi::Fd fd, wasi::Rights required) {
+  return ctx.fds.get_as<Socket>(fd, required, Errno::notsock);
+}
+
+Result<wasi::Fd> insert_socket(wasi::Context& ctx, std::shared_ptr<Socket> socket,
+                               uint16_t flags) {
+  wasi::FdEntry e;
+  e.object = std::move(socket);
+  e.rights_base = rights::socket;
+  e.rights_inheriting = 0;
+  // Only NONBLOCK means anything on a socket (Socket::set_host_flags).
+  e.fdflags = flags & fdflags::nonblock;
+  return ctx.fds.insert(std::move(e));
+}
+
+Result<wasi::Fd> open_socket(wasi::Context& ctx, Family family, SocketType type, int protocol,
+                             uint16_t flags) {
+  // Only the protocol a family and type imply: no raw IP, no SCTP.
+  const int implied = type == SocketType::stream ? IPPROTO_TCP : IPPROTO_UDP;
+  if (protocol != 0 && (family == Family::unix_ || protocol != implied))
+    return Errno::protonosupport;
+  Request r;
+  r.op = Operation::open;
+  r.family = family;
+  r.type = type;
+  WASINET_CHECK(ask(ctx, r));
+  WASINET_TRY(std::shared_ptr<Socket> socket, Socket::open(family, type, protocol, ctx.wake));
+  return insert_socket(ctx, std::move(socket), flags);
+}
+
+Status bind(wasi::Context& ctx, wasi::Fd fd, const Address& address) {
+  WASINET_TRY(Looked l, look_up(ctx, fd, 0));
+  WASINET_TRY(Address a, fit_to(*l.socket, address));
+  WASINET_CHECK(ask(ctx, request_for(Operation::bind, *l.socket, &a)));
+  if (a.family != Family::unix_) {
+    WASINET_TRY(HostAddress h, to_host(a));
+    return l.socket->bind(h);
+  }
+  WASINET_TRY(UnixTarget target, resolve_unix_path(ctx.fds, a.path, /*for_bind=*/true));
+  WASINET_CHECK(bind_unix(ctx, *l.socket, target, a.path));
+  l.socket->guest_local_path = a.path;
+  return Errno::success;
+}
+
+Status connect(wasi::Context& ctx, wasi::Fd fd, const Address& address) {
+  WASINET_TRY(Looked l, look_up(ctx, fd, 0));
+  WASINET_TRY(Address a, fit_to(*l.socket, address));
+  WASINET_CHECK(ask(ctx, request_for(Operation::connect, *l.socket, &a)));
+  UnixTarget target;
+  WASINET_TRY(HostAddress h, host_address_of(ctx, a, target));
+  const Status s = l.socket->connect(h, l.nonblocking);
+  if (a.family == Family::unix_ && (s == Errno::success || s == Errno::inprogress))
+    l.socket->guest_peer_path = a.path;
+  return s;
+}
+
+Status listen(wasi::Context& ctx, wasi::Fd fd, int backlog) {
+  WASINET_TRY(Looked l, look_up(ctx, fd, 0));
+  WASINET_CHECK(ask(ctx, request_for(Operation::listen, *l.socket, nullptr)));
+  return l.socket->listen(backlog);
+}
+
+Result<AcceptedFd> accept(wasi::Context& ctx, wasi::Fd fd, uint16_t flags) {
+  WASINET_TRY(Looked l, look_up(ctx, fd, rights::sock_accept));
+  if (!ctx.network) return Errno::acces;
+  for (;;) {
+    WASINET_TRY(Socket::Accepted accepted, l.socket->accept(l.nonblocking));
+    WASINET_TRY(Address peer, guest_address(ctx, accepted.peer, {}));
+    // A peer the Network refuses is dropped (closed) as a firewall would,
+    // and the guest waits for the next one: an accept error would end the
+    // accept loop of most servers (Go's http.Serve).
+    if (ctx.network->check(request_for(Operation::accept, *l.socket, &peer)) != Errno::success)
+      continue;
+    accepted.socket->guest_local_path = l.socket->guest_local_path;
+    WASINET_TRY(wasi::Fd nfd, insert_socket(ctx, std::move(accepted.socket), flags));
+    return AcceptedFd{nfd, std::move(peer)};
+  }
+}
+
+Result<ReceivedFrom> recv(wasi::Context& ctx, wasi::Fd fd, wasi::IoVecs iovs,
+                          const RecvOptions& options) {
+  WASINET_TRY(Looked l, look_up(ctx, fd, rights::fd_read));
+  RecvOptions o = options;
+  if (l.socket->type() == SocketType::datagram) o.want_from = true;
+  WASINET_TRY(Received r, l.socket->recv(iovs, o, l.nonblocking));
+  ReceivedFrom out;
+  out.bytes = r.bytes;
+  out.truncated = r.truncated;
+  if (r.from) {
+    // A sender this guest did not bind may still be the connected peer.
+    WASINET_TRY(out.from, guest_address(ctx, *r.from, l.socket->guest_peer_path));
+  } else if (l.socket->type() == SocketType::datagram && l.socket->family() == Family::unix_) {
+    // Linux gives no address at all for an unnamed unix sender.
+    out.from = Address::unix_path(l.socket->guest_peer_path);
+  }
+  return out;
+}
+
+Result<size_t> send(wasi::Context& ctx, wasi::Fd fd, wasi::IoVecs iovs, const Address* to,
+                    std::optional<SendWait> wait) {
+  WASINET_TRY(Looked l, look_up(ctx, fd, rights::fd_write));
+  const SendWait mode = wait ? *wait : l.nonblocking ? SendWait::nonblocking : SendWait::all;
+  if (to == nullptr || l.socket->type() != SocketType::datagram)
+    return l.socket->send(iovs, nullptr, mode);
+  WASINET_TRY(Address a, fit_to(*l.socket, *to));
+  WASINET_CHECK(ask(ctx, request_for(Operation::send, *l.socket, &a)));
+  UnixTarget target;
+  WASINET_TRY(HostAddress h, host_address_of(ctx, a, target));
+  return l.socket->send(iovs, &h, mode);
+}
+
+Status shutdown(wasi::Context& ctx, wasi::Fd fd, bool read, bool write) {
+  WASINET_TRY(Looked l, look_up(ctx, fd, rights::sock_shutdown));
+  return l.socket->shutdown(read, write);
+}
+
+Result<Address> local_address(wasi::Context& ctx, wasi::Fd fd) {
+  WASINET_TRY(Looked l, look_up(ctx, fd, 0));
+  WASINET_TRY(HostAddress h, l.socket->local_address());
+  if (h.family() == AF_UNIX) return Address::unix_path(l.socket->guest_local_path);
+  return from_host(h);
+}
+
+Result<Address> peer_address(wasi::Context& ctx, wasi::Fd fd) {
+  WASINET_TRY(Looked l, look_up(ctx, fd, 0));
+  // ENOTCONN until connected, for unix sockets too: wasinet_v0 guests poll
+  // this to learn that a connect finished.
+  WASINET_TRY(HostAddress h, l.socket->peer_address());
+  if (h.family() == AF_UNIX && !l.socket->guest_peer_path.empty())
+    return Address::unix_path(l.socket->guest_peer_path);
+  return guest_address(ctx, h, {});
+}
+
+Result<int> get_option(wasi::Context& ctx, wasi::Fd fd, SocketOption option) {
+  WASINET_TRY(Looked l, look_up(ctx, fd, 0));
+  return l.socket->get_option(option);
+}
+
+Status set_option(wasi::Context& ctx, wasi::Fd fd, SocketOption option, int value) {
+  WASINET_TRY(Looked l, look_up(ctx, fd, 0));
+  return l.socket->set_option(option, value);
+}
+
+Result<PendingError> take_error(wasi::Context& ctx, wasi::Fd fd) {
+  WASINET_TRY(Looked l, look_up(ctx, fd, 0));
+  return l.socket->take_error();
+}
+
+Status set_timeout(wasi::Context& ctx, wasi::Fd fd, Direction d,
+                   std::optional<Clock::duration> timeout) {
+  WASINET_TRY(Looked l, look_up(ctx, fd, 0));
+  if (!timeout) {
+    l.socket->set_deadline(d, std::nullopt);
+    return Errno::success;
+  }
+  const Clock::time_point now = Clock::now();
+  Clock::time_point when = now;  // zero or negative: expired from now on
+  if (*timeout > Clock::duration::zero())
+    when = *timeout >= Clock::time_point::max() - now ? Clock::time_point::max() : now + *timeout;
+  l.socket->set_deadline(d, when);
+  return Errno::success;
+}
+
+Result<std::optional<Clock::duration>> get_timeout(wasi::Context& ctx, wasi::Fd fd, Direction d) {
+  WASINET_TRY(Looked l, look_up(ctx, fd, 0));
+  const std::optional<Clock::time_point> when = l.socket->deadline(d);
+  if (!when) return std::optional<Clock::duration>{};
+  const Clock::duration left = *when - Clock::now();
+  return std::optional<Clock::duration>{left > Clock::duration::zero() ? left
+                                                                      : Clock::duration::zero()};
+}
+
+Result<std::vector<Address>> resolve_host(wasi::Context& ctx, std::string_view network,
+                                          std::string_view host) {
+  IpVersion version;
+  if (network == "ip")
+    version = IpVersion::any;
+  else if (network == "ip4")
+    version = IpVersion::v4;
+  else if (network == "ip6")
+    version = IpVersion::v6;
+  else
+    return Errno::inval;
+  Request r;
+  r.op = Operation::resolve;
+  r.name = host;
+  r.network = network;
+  WASINET_CHECK(ask(ctx, r));
+  WASINET_TRY(std::vector<Address> addresses, resolve_host(host, version));
+  ctx.network->resolved(host, addresses);
+  return addresses;
+}
+
+Result<uint16_t> resolve_port(wasi::Context& ctx, std::string_view network,
+                              std::string_view service) {
+  std::string_view protocol;
+  if (network == "tcp" || network == "tcp4" || network == "tcp6")
+    protocol = "tcp";
+  else if (network == "udp" || network == "udp4" || network == "udp6")
+    protocol = "udp";
+  else
+    return Errno::inval;
+  Request r;
+  r.op = Operation::resolve;
+  r.name = service;
+  r.network = network;
+  WASINET_CHECK(ask(ctx, r));
+  return resolve_service(protocol, service);
+}
+
+}  // namespace wasinet::net

@@ -1,0 +1,206 @@
+// Private read-only directories holding copies of single host files (the
+// guest's /etc/hosts and /etc/resolv.conf), content-addressed in the cache.
+#include "runtime/system_files.hh"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "runtime/instance_setup.hh"
+#include "wasi/context.hh"
+#include "wasi/preopen_lookup.hh"
+#include "wasinet/error.hh"
+
+namespace wasinet::runtime {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void put(const fs::path& p, const std::string& content) {
+  fs::remove(p);
+  std::ofstream(p, std::ios::binary) << content;
+}
+
+std::set<std::string> entries(const fs::path& dir) {
+  std::set<std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (!e.is_directory()) out.insert(fs::relative(e.path(), dir).string());
+  return out;
+}
+
+class SystemFilesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/wasinet-sysfiles-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    base_ = tmpl;
+    cache_ = base_ / "cache";
+    src_ = base_ / "src";
+    fs::create_directories(src_);
+    put(src_ / "hosts", "127.0.0.1 localhost\n");
+    put(src_ / "resolv.conf", "nameserver 127.0.0.53\n");
+  }
+  void TearDown() override { fs::remove_all(base_); }
+
+  std::vector<PrivateFile> dns_like() const {
+    return {{"hosts", src_ / "hosts"}, {"resolv.conf", src_ / "resolv.conf"}};
+  }
+
+  fs::path base_, cache_, src_;
+};
+
+TEST_F(SystemFilesTest, CopiesTheContentsIntoTheCache) {
+  auto dir = private_files_dir(cache_, dns_like());
+  ASSERT_TRUE(dir);
+  EXPECT_EQ(dir->parent_path(), cache_);
+  EXPECT_EQ(entries(*dir), (std::set<std::string>{"hosts", "resolv.conf"}));
+  EXPECT_EQ(slurp(*dir / "hosts"), "127.0.0.1 localhost\n");
+  EXPECT_EQ(slurp(*dir / "resolv.conf"), "nameserver 127.0.0.53\n");
+  struct stat st {};
+  ASSERT_EQ(::stat((*dir / "hosts").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0222, 0u) << "copies are read-only";
+}
+
+TEST_F(SystemFilesTest, ReusedWhileTheContentsStayTheSame) {
+  auto first = private_files_dir(cache_, dns_like());
+  ASSERT_TRUE(first);
+  struct stat before {};
+  ASSERT_EQ(::stat((*first / "hosts").c_str(), &before), 0);
+  // Same bytes written anew: still the same directory, not rewritten.
+  put(src_ / "hosts", "127.0.0.1 localhost\n");
+  auto second = private_files_dir(cache_, dns_like());
+  ASSERT_TRUE(second);
+  EXPECT_EQ(*first, *second);
+  struct stat after {};
+  ASSERT_EQ(::stat((*second / "hosts").c_str(), &after), 0);
+  EXPECT_EQ(before.st_ino, after.st_ino);
+  EXPECT_EQ(entries(cache_).size(), 2u) << "no temporary directories left";
+}
+
+TEST_F(SystemFilesTest, NewContentsGiveANewDirectory) {
+  auto first = private_files_dir(cache_, dns_like());
+  put(src_ / "hosts", "127.0.0.1 localhost\n::1 localhost\n");
+  auto second = private_files_dir(cache_, dns_like());
+  ASSERT_TRUE(first && second);
+  EXPECT_NE(*first, *second);
+  EXPECT_EQ(slurp(*second / "hosts"), "127.0.0.1 localhost\n::1 localhost\n");
+  // A run still using the first keeps seeing what it saw.
+  EXPECT_EQ(slurp(*first / "hosts"), "127.0.0.1 localhost\n");
+  // Bytes moved from one file to the other are a different set too.
+  put(src_ / "hosts", "127.0.0.1 localhost\n::1");
+  put(src_ / "resolv.conf", " localhost\nnameserver 127.0.0.53\n");
+  auto third = private_files_dir(cache_, dns_like());
+  ASSERT_TRUE(third);
+  EXPECT_NE(*third, *second);
+}
+
+TEST_F(SystemFilesTest, SymlinkedSourcesAreCopiedAsContent) {
+  fs::create_directories(base_ / "run/resolvconf");
+  put(base_ / "run/resolvconf/resolv.conf", "nameserver ::1\n");
+  fs::remove(src_ / "resolv.conf");
+  fs::create_symlink(base_ / "run/resolvconf/resolv.conf", src_ / "resolv.conf");
+  auto dir = private_files_dir(cache_, dns_like());
+  ASSERT_TRUE(dir);
+  EXPECT_FALSE(fs::is_symlink(*dir / "resolv.conf"));
+  EXPECT_TRUE(fs::is_regular_file(*dir / "resolv.conf"));
+  EXPECT_EQ(slurp(*dir / "resolv.conf"), "nameserver ::1\n");
+}
+
+TEST_F(SystemFilesTest, MissingSourcesAreLeftOut) {
+  fs::remove(src_ / "resolv.conf");
+  fs::create_symlink(base_ / "nowhere", src_ / "resolv.conf");  // dangling
+  auto dir = private_files_dir(cache_, dns_like());
+  ASSERT_TRUE(dir);
+  EXPECT_EQ(entries(*dir), std::set<std::string>{"hosts"});
+  fs::remove(src_ / "hosts");
+  EXPECT_FALSE(private_files_dir(cache_, dns_like()));
+}
+
+TEST_F(SystemFilesTest, NestedNames) {
+  auto dir = private_files_dir(cache_, {{"ssl/certs/bundle.pem", src_ / "hosts"}});
+  ASSERT_TRUE(dir);
+  EXPECT_EQ(slurp(*dir / "ssl/certs/bundle.pem"), "127.0.0.1 localhost\n");
+}
+
+TEST_F(SystemFilesTest, ADamagedDirectoryIsReplaced) {
+  auto dir = private_files_dir(cache_, dns_like());
+  ASSERT_TRUE(dir);
+  fs::permissions(*dir / "hosts", fs::perms::owner_write, fs::perm_options::add);
+  put(*dir / "hosts", "6.6.6.6 localhost\n");
+  put(*dir / "extra", "x");
+  auto again = private_files_dir(cache_, dns_like());
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, *dir);
+  EXPECT_EQ(slurp(*again / "hosts"), "127.0.0.1 localhost\n");
+  EXPECT_EQ(entries(*again), (std::set<std::string>{"hosts", "resolv.conf"}));
+}
+
+TEST_F(SystemFilesTest, ConcurrentRunsAgree) {
+  std::vector<fs::path> got(8);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < got.size(); ++i)
+    threads.emplace_back([&, i] { got[i] = private_files_dir(cache_, dns_like()).value(); });
+  for (auto& t : threads) t.join();
+  for (const auto& p : got) EXPECT_EQ(p, got[0]);
+  EXPECT_EQ(slurp(got[0] / "hosts"), "127.0.0.1 localhost\n");
+  EXPECT_EQ(entries(cache_).size(), 2u) << "no temporary directories left";
+}
+
+TEST_F(SystemFilesTest, BadNamesAndUnusableCachesThrow) {
+  for (const char* name : {"", "/etc/hosts", "../hosts", "a/../b", "a//b", "./hosts"})
+    EXPECT_THROW(private_files_dir(cache_, {{name, src_ / "hosts"}}), Error) << name;
+  EXPECT_THROW(private_files_dir(cache_, {{"h", src_ / "hosts"}, {"h", src_ / "resolv.conf"}}), Error);
+  // A cache "directory" that is a file.
+  EXPECT_THROW(private_files_dir(src_ / "hosts", dns_like()), Error);
+  // A source that is not a regular file.
+  EXPECT_THROW(private_files_dir(cache_, {{"d", src_}}), Error);
+}
+
+// The real /etc files, as the guest's /etc: read-only, found by the same
+// lookup unix socket paths use.
+TEST_F(SystemFilesTest, DnsFilesPreopenShowsTheHostFiles) {
+  const bool hosts = fs::exists("/etc/hosts"), resolv = fs::exists("/etc/resolv.conf");
+  auto mapping = dns_files_preopen(cache_);
+  if (!hosts && !resolv) {
+    EXPECT_FALSE(mapping);
+    return;
+  }
+  ASSERT_TRUE(mapping);
+  EXPECT_EQ(mapping->guest, "/etc");
+  EXPECT_TRUE(mapping->read_only);
+  if (hosts) {
+    EXPECT_EQ(slurp(fs::path(mapping->host) / "hosts"), slurp("/etc/hosts"));
+  }
+  if (resolv) {
+    EXPECT_EQ(slurp(fs::path(mapping->host) / "resolv.conf"), slurp("/etc/resolv.conf"));
+  }
+  EXPECT_EQ(entries(mapping->host).size(), size_t(hosts) + size_t(resolv));
+
+  wasi::Context ctx;
+  RunConfig config;
+  config.dirs = {*mapping};
+  setup_context(ctx, config);
+  auto m = wasi::find_preopen(ctx.fds, "/etc/resolv.conf");
+  ASSERT_TRUE(m.ok());
+  EXPECT_TRUE(m->dir->read_only());
+  EXPECT_EQ(m->relative, "resolv.conf");
+  EXPECT_EQ(m->rights_base & wasi::rights::path_create_file, 0u);
+}
+
+}  // namespace
+}  // namespace wasinet::runtime
