@@ -5,44 +5,30 @@
 // exits with STEP * 1000 + GOT at the first mismatch (0 when all hold).
 // The C guest v0_net (tests/guests/c/v0_net.c) runs whole loopback
 // scenarios against native peers played by the test.
-#include <arpa/inet.h>
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <future>
-#include <iterator>
 #include <optional>
 #include <string>
-#include <thread>
+#include <string_view>
 #include <vector>
 
-#include "abi/preview1.hh"
-#include "abi/wasinet_v0.hh"
-#include "engine/engine.hh"
+#include "guest_run.hh"
 #include "os/unique_fd.hh"
-#include "runtime/instance_setup.hh"
-#include "wasi/context.hh"
-#include "wasi/stdio.hh"
 
 namespace wasinet {
 namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-
-abi::HostFunctions all_functions() {
-  abi::HostFunctions f = abi::preview1_functions();
-  abi::add_wasinet_v0(f);
-  return f;
-}
+using namespace testkit;
 
 // ---------------------------------------------------------------- WAT guests
 
@@ -113,61 +99,10 @@ constexpr int kAfnosupport = 5, kAgain = 6, kBadf = 8, kDestaddrreq = 17, kFault
               kNoent = 44, kNoprotoopt = 50, kNotconn = 53, kNotsock = 57, kNotsup = 58, kPipe = 64,
               kProtonosupport = 66;
 
-std::string i32(int64_t v) { return "(i32.const " + std::to_string(v) + ")"; }
-
-// (call $expect (CALL) WANT STEP)
-std::string expect(const std::string& call, int want, int step) {
-  return "(call $expect " + call + " " + i32(want) + " " + i32(step) + ")\n";
-}
-
-// Calls with every argument an i32 constant.
-template <class... A>
-std::string call(const std::string& fn, A... args) {
-  std::string s = "(call $" + fn;
-  ((s += " " + i32(args)), ...);
-  return s + ")";
-}
-
-std::string load32(int ptr) { return "(i32.load " + i32(ptr) + ")"; }
-std::string load8(int ptr) { return "(i32.load8_u " + i32(ptr) + ")"; }
-// Fills [ptr, ptr+len) with `byte`.
-std::string fill(int ptr, int byte, int len) {
-  return "(memory.fill " + i32(ptr) + " " + i32(byte) + " " + i32(len) + ")\n";
-}
-
-class WasinetV0WatTest : public ::testing::Test {
+class WasinetV0WatTest : public WatStepsTest {
  protected:
-  void SetUp() override {
-    RunConfig config;
-    config.module = "v0.wasm";
-    runtime::setup_context(ctx_, config);
-  }
-
-  // Runs `steps` as _start and returns the exit code (0: every expect held).
-  int run(const std::string& steps) {
-    const std::string wat = "(module\n" + kImports +
-                            "(memory (export \"memory\") 1)\n" + kData +
-                            R"((func $expect (param $got i32) (param $want i32) (param $step i32)
-                                 (if (i32.ne (local.get $got) (local.get $want))
-                                   (then (call $exit (i32.add (i32.mul (local.get $step) (i32.const 1000))
-                                     (select (local.get $got) (i32.const 999)
-                                       (i32.lt_u (local.get $got) (i32.const 999))))))))
-                               (func (export "_start")
-                            )" + steps + "(call $exit (i32.const 0))))";
-    engine::Module module = engine_.compile(engine::wat_to_wasm(wat));
-    engine::RunOutcome r = engine_.run(module, functions_, &ctx_);
-    EXPECT_EQ(r.kind, engine::RunOutcome::Kind::exited) << r.message;
-    return r.exit_code;
-  }
-
-  engine::Engine engine_;
-  abi::HostFunctions functions_ = all_functions();
-  wasi::Context ctx_;
+  WasinetV0WatTest() : WatStepsTest("v0.wasm", kImports, kData) {}
 };
-
-// A failing step shows as "step S got G".
-#define EXPECT_STEPS(code) \
-  EXPECT_EQ(code, 0) << "step " << (code) / 1000 << " got " << (code) % 1000
 
 TEST_F(WasinetV0WatTest, DetermineHostAfFamily) {
   EXPECT_STEPS(run(expect(call("family", 1), 1, 1) + expect(call("family", 2), 2, 2) +
@@ -429,148 +364,7 @@ TEST_F(WasinetV0WatTest, GetAddrPort) {
 
 // ---------------------------------------------------------------- C guests
 
-// The test binary is build*/tests/wasinet_unit_tests; guests are built to
-// build*/guests/c/NAME.wasm.
-fs::path c_guest(const std::string& name) {
-  return fs::read_symlink("/proc/self/exe").parent_path().parent_path() / "guests" / "c" /
-         (name + ".wasm");
-}
-
-std::vector<uint8_t> read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-// One guest run on its own thread, with its stdout and stderr on pipes;
-// the test thread plays the native peer meanwhile.
-class GuestRun {
- public:
-  GuestRun(const engine::Engine& engine, const engine::Module& module,
-           const abi::HostFunctions& functions, std::vector<std::string> args,
-           std::vector<DirMapping> dirs = {})
-      : engine_(engine) {
-    RunConfig config;
-    config.module = "v0_net.wasm";
-    config.args = std::move(args);
-    config.dirs = std::move(dirs);
-    runtime::setup_context(ctx_, config);
-    out_ = capture(1);
-    err_ = capture(2);
-    std::promise<engine::RunOutcome> done;
-    outcome_ = done.get_future();
-    thread_ = std::thread([this, &module, &functions, done = std::move(done)]() mutable {
-      try {
-        engine::RunOutcome r = engine_.run(module, functions, &ctx_);
-        // The guest is done with its fds: closing stdout ends line().
-        (void)ctx_.fds.close(1);
-        done.set_value(std::move(r));
-      } catch (...) {
-        done.set_exception(std::current_exception());
-      }
-    });
-  }
-
-  ~GuestRun() {
-    stop_if_running(0s);
-    thread_.join();
-  }
-
-  // The guest's next line on stdout, without its newline; nullopt on end
-  // of output or after 10 s.
-  std::optional<std::string> line() {
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    for (;;) {
-      if (auto nl = pending_.find('\n'); nl != std::string::npos) {
-        std::string l = pending_.substr(0, nl);
-        pending_.erase(0, nl + 1);
-        return l;
-      }
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      pollfd p{out_.get(), POLLIN, 0};
-      if (left <= 0ms || ::poll(&p, 1, static_cast<int>(left.count())) != 1) return std::nullopt;
-      char buf[256];
-      const ssize_t n = ::read(out_.get(), buf, sizeof buf);
-      if (n <= 0) return std::nullopt;
-      pending_.append(buf, static_cast<size_t>(n));
-    }
-  }
-
-  // Waits for the guest (20 s at most, then stops it) and returns its exit
-  // code (wasi-libc's _start returns when main returns 0); -1 when it
-  // trapped or was stopped.
-  int exit_code() {
-    stop_if_running(20s);
-    engine::RunOutcome r = outcome_.get();
-    if (r.kind == engine::RunOutcome::Kind::returned) return 0;
-    if (r.kind != engine::RunOutcome::Kind::exited) {
-      ADD_FAILURE() << "guest did not exit: " << r.message << "\nstderr: " << stderr_text();
-      return -1;
-    }
-    return r.exit_code;
-  }
-
-  std::string stderr_text() {
-    std::string s;
-    char buf[4096];
-    ssize_t n;
-    while ((n = ::read(err_.get(), buf, sizeof buf)) > 0) s.append(buf, static_cast<size_t>(n));
-    return s;
-  }
-
- private:
-  os::UniqueFd capture(wasi::Fd fd) {
-    int p[2];
-    if (::pipe2(p, O_CLOEXEC | O_NONBLOCK) != 0) throw std::runtime_error("pipe2");
-    auto entry = ctx_.fds.get(fd);
-    if (!entry.ok()) throw std::runtime_error("no stdio fd");
-    (*entry)->object = std::make_shared<wasi::Stdio>(os::UniqueFd(p[1]));
-    return os::UniqueFd(p[0]);
-  }
-
-  void stop_if_running(std::chrono::seconds grace) {
-    if (outcome_.valid() && outcome_.wait_for(grace) != std::future_status::ready) {
-      ctx_.wake->fire();
-      engine_.interrupt_all();
-    }
-  }
-
-  const engine::Engine& engine_;
-  wasi::Context ctx_;
-  os::UniqueFd out_, err_;
-  std::string pending_;
-  std::future<engine::RunOutcome> outcome_;
-  std::thread thread_;
-};
-
 // Native loopback peers.
-struct NativeAddr {
-  sockaddr_storage ss{};
-  socklen_t len = 0;
-  uint16_t port() const {
-    return ntohs(ss.ss_family == AF_INET ? reinterpret_cast<const sockaddr_in&>(ss).sin_port
-                                         : reinterpret_cast<const sockaddr_in6&>(ss).sin6_port);
-  }
-};
-
-NativeAddr native_addr(const std::string& ip, uint16_t port) {
-  NativeAddr a;
-  if (ip.find(':') != std::string::npos) {
-    auto& s6 = reinterpret_cast<sockaddr_in6&>(a.ss);
-    s6.sin6_family = AF_INET6;
-    s6.sin6_port = htons(port);
-    inet_pton(AF_INET6, ip.c_str(), &s6.sin6_addr);
-    a.len = sizeof s6;
-  } else {
-    auto& s4 = reinterpret_cast<sockaddr_in&>(a.ss);
-    s4.sin_family = AF_INET;
-    s4.sin_port = htons(port);
-    inet_pton(AF_INET, ip.c_str(), &s4.sin_addr);
-    a.len = sizeof s4;
-  }
-  return a;
-}
-
 os::UniqueFd native_socket(const std::string& ip, int type, uint16_t port = 0) {
   NativeAddr a = native_addr(ip, port);
   os::UniqueFd fd(::socket(a.ss.ss_family, type | SOCK_CLOEXEC, 0));
@@ -623,39 +417,17 @@ uint16_t closed_port(const std::string& ip) {
   return local_of(s.get()).port();
 }
 
-class WasinetV0LoopbackTest : public ::testing::TestWithParam<std::string> {
+class WasinetV0LoopbackTest : public CGuestTest<WasinetV0LoopbackTest> {
+ public:
+  static constexpr const char* kGuest = "v0_net";
+
  protected:
-  static void SetUpTestSuite() {
-    engine_ = new engine::Engine();
-    const fs::path path = c_guest("v0_net");
-    ASSERT_TRUE(fs::exists(path)) << path << " is built with the test suite";
-    module_ = new engine::Module(engine_->compile(read_file(path)));
-  }
-  static void TearDownTestSuite() {
-    delete module_;
-    delete engine_;
-  }
-
-  std::unique_ptr<GuestRun> start(std::vector<std::string> args, std::vector<DirMapping> dirs = {}) {
-    return std::make_unique<GuestRun>(*engine_, *module_, functions_, std::move(args), std::move(dirs));
-  }
-
   void expect_success(GuestRun& g) {
     EXPECT_EQ(g.exit_code(), 0) << g.stderr_text();
   }
-
-  const std::string& ip() const { return GetParam(); }
-
-  static engine::Engine* engine_;
-  static engine::Module* module_;
-  abi::HostFunctions functions_ = all_functions();
 };
 
-engine::Engine* WasinetV0LoopbackTest::engine_ = nullptr;
-engine::Module* WasinetV0LoopbackTest::module_ = nullptr;
-
-INSTANTIATE_TEST_SUITE_P(Ip, WasinetV0LoopbackTest, ::testing::Values("127.0.0.1", "::1"),
-                         [](const auto& info) { return info.param == "::1" ? "v6" : "v4"; });
+INSTANTIATE_TEST_SUITE_P(Ip, WasinetV0LoopbackTest, ::testing::Values("127.0.0.1", "::1"), ip_name);
 
 TEST_P(WasinetV0LoopbackTest, TcpListenerAndClientInOneGuest) {
   auto g = start({"tcp_self", ip()});

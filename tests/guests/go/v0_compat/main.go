@@ -28,7 +28,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"time"
 
 	"wasinet.test/guests/internal/v0guest"
@@ -39,38 +38,14 @@ const usage = "v0_compat refused ADDR | bigwrite ADDR SIZE | readdeadline ADDR M
 	"cleared ADDR | wrongaddr NET ADDR BOGUS"
 
 func main() {
-	if len(os.Args) < 2 {
-		echo.Fail("usage: %s", usage)
-	}
-	switch os.Args[1] {
-	case "refused":
-		refused(echo.Args(1, usage)[0])
-	case "bigwrite":
-		a := echo.Args(2, usage)
-		bigWrite(a[0], echo.Atoi(a[1]))
-	case "readdeadline":
-		a := echo.Args(2, usage)
-		c := dial("tcp", a[0])
-		deadlineRead(c, time.Now().Add(time.Duration(echo.Atoi(a[1]))*time.Millisecond))
-	case "expired":
-		c := dial("tcp", echo.Args(1, usage)[0])
-		deadlineRead(c, time.Unix(1, 0))
-	case "cleared":
-		cleared(echo.Args(1, usage)[0])
-	case "wrongaddr":
-		a := echo.Args(3, usage)
-		wrongAddr(a[0], a[1], a[2])
-	default:
-		echo.Fail("usage: %s", usage)
-	}
-}
-
-func dial(network, addr string) net.Conn {
-	c, err := v0guest.Dial(network, addr)
-	if err != nil {
-		echo.Fail("dial %s: %v", addr, err)
-	}
-	return c
+	echo.Main(usage, map[string]echo.Mode{
+		"refused":      {Args: 1, Run: func(a []string) { refused(a[0]) }},
+		"bigwrite":     {Args: 2, Run: func(a []string) { bigWrite(a[0], echo.Atoi(a[1])) }},
+		"readdeadline": {Args: 2, Run: func(a []string) { readDeadline(a[0], a[1]) }},
+		"expired":      {Args: 1, Run: func(a []string) { deadlineRead(echo.Dial("tcp", a[0]), time.Unix(1, 0)) }},
+		"cleared":      {Args: 1, Run: func(a []string) { cleared(a[0]) }},
+		"wrongaddr":    {Args: 3, Run: func(a []string) { wrongAddr(a[0], a[1], a[2]) }},
+	})
 }
 
 func refused(addr string) {
@@ -89,10 +64,17 @@ func refused(addr string) {
 }
 
 func bigWrite(addr string, size int) {
-	c := dial("tcp", addr)
+	c := echo.Dial("tcp", addr)
 	n, err := c.Write(echo.Pattern(size))
 	fmt.Printf("wrote %d errno=%d\n", n, v0guest.Errno(err))
 	c.Close()
+}
+
+// readDeadline dials before parsing ms, so the deadline counts from just
+// before the read.
+func readDeadline(addr, ms string) {
+	c := echo.Dial("tcp", addr)
+	deadlineRead(c, time.Now().Add(time.Duration(echo.Atoi(ms))*time.Millisecond))
 }
 
 func deadlineRead(c net.Conn, deadline time.Time) {
@@ -110,7 +92,7 @@ func deadlineRead(c net.Conn, deadline time.Time) {
 }
 
 func cleared(addr string) {
-	c := dial("tcp", addr)
+	c := echo.Dial("tcp", addr)
 	if err := c.SetReadDeadline(time.Now().Add(200 * time.Millisecond)); err != nil {
 		echo.Fail("set deadline: %v", err)
 	}
@@ -127,7 +109,7 @@ func cleared(addr string) {
 }
 
 func wrongAddr(network, addr, bogus string) {
-	c := dial(network, addr)
+	c := echo.Dial(network, addr)
 	var to net.Addr
 	if network == "unix" {
 		to = &net.UnixAddr{Name: bogus, Net: "unix"}

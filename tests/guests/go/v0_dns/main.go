@@ -19,7 +19,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 
 	"wasinet.test/guests/internal/v0guest"
 	"wasinet.test/guests/internal/v0guest/echo"
@@ -28,55 +27,56 @@ import (
 const usage = "v0_dns ip NETWORK NAME | port NETWORK NAME | dial HOST:PORT | goresolver NAME"
 
 func main() {
-	if len(os.Args) < 2 {
-		echo.Fail("usage: %s", usage)
+	echo.Main(usage, map[string]echo.Mode{
+		"ip":         {Args: 2, Run: func(a []string) { lookupIP(a[0], a[1]) }},
+		"port":       {Args: 2, Run: func(a []string) { lookupPort(a[0], a[1]) }},
+		"dial":       {Args: 1, Run: func(a []string) { dial(a[0]) }},
+		"goresolver": {Args: 1, Run: func(a []string) { goResolver(a[0]) }},
+	})
+}
+
+func lookupIP(network, name string) {
+	ips, err := v0guest.LookupIP(network, name)
+	if err != nil {
+		fmt.Printf("error errno=%d\n", v0guest.Errno(err))
+		return
 	}
-	switch os.Args[1] {
-	case "ip":
-		a := echo.Args(2, usage)
-		ips, err := v0guest.LookupIP(a[0], a[1])
-		if err != nil {
-			fmt.Printf("error errno=%d\n", v0guest.Errno(err))
-			return
-		}
-		for _, ip := range ips {
-			fmt.Printf("ip %s\n", ip)
-		}
-	case "port":
-		a := echo.Args(2, usage)
-		p, err := v0guest.LookupPort(a[0], a[1])
-		if err != nil {
-			fmt.Printf("error errno=%d\n", v0guest.Errno(err))
-			return
-		}
-		fmt.Printf("port %d\n", p)
-	case "dial":
-		c, err := v0guest.Dial("tcp", echo.Args(1, usage)[0])
-		if err != nil {
-			echo.Fail("dial: %v", err)
-		}
-		fmt.Printf("remote=%s\n", c.RemoteAddr())
-		if _, err := c.Write([]byte("hello")); err != nil {
-			echo.Fail("write: %v", err)
-		}
-		b, err := io.ReadAll(c)
-		if err != nil {
-			echo.Fail("read: %v", err)
-		}
-		fmt.Printf("reply %s\n", b)
-		c.Close()
-	case "goresolver":
-		name := echo.Args(1, usage)[0]
-		net.DefaultResolver.Dial = (&v0guest.Dialer{}).DialContext
-		hosts, err := net.DefaultResolver.LookupHost(context.Background(), name)
-		if err != nil {
-			fmt.Printf("error %v\n", err)
-			return
-		}
-		for _, h := range hosts {
-			fmt.Printf("host %s\n", h)
-		}
-	default:
-		echo.Fail("usage: %s", usage)
+	for _, ip := range ips {
+		fmt.Printf("ip %s\n", ip)
+	}
+}
+
+func lookupPort(network, name string) {
+	p, err := v0guest.LookupPort(network, name)
+	if err != nil {
+		fmt.Printf("error errno=%d\n", v0guest.Errno(err))
+		return
+	}
+	fmt.Printf("port %d\n", p)
+}
+
+func dial(addr string) {
+	c := echo.Dial("tcp", addr)
+	fmt.Printf("remote=%s\n", c.RemoteAddr())
+	if _, err := c.Write([]byte("hello")); err != nil {
+		echo.Fail("write: %v", err)
+	}
+	b, err := io.ReadAll(c)
+	if err != nil {
+		echo.Fail("read: %v", err)
+	}
+	fmt.Printf("reply %s\n", b)
+	c.Close()
+}
+
+func goResolver(name string) {
+	net.DefaultResolver.Dial = (&v0guest.Dialer{}).DialContext
+	hosts, err := net.DefaultResolver.LookupHost(context.Background(), name)
+	if err != nil {
+		fmt.Printf("error %v\n", err)
+		return
+	}
+	for _, h := range hosts {
+		fmt.Printf("host %s\n", h)
 	}
 }

@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"time"
 
 	"wasinet.test/guests/internal/v0guest"
@@ -27,25 +26,14 @@ import (
 const usage = "v0_http server ADDR | client URL"
 
 func main() {
-	if len(os.Args) < 2 {
-		echo.Fail("usage: %s", usage)
-	}
-	switch os.Args[1] {
-	case "server":
-		server(echo.Args(1, usage)[0])
-	case "client":
-		client(echo.Args(1, usage)[0])
-	default:
-		echo.Fail("usage: %s", usage)
-	}
+	echo.Main(usage, map[string]echo.Mode{
+		"server": {Args: 1, Run: func(a []string) { server(a[0]) }},
+		"client": {Args: 1, Run: func(a []string) { client(a[0]) }},
+	})
 }
 
 func server(addr string) {
-	l, err := v0guest.Listen("tcp", addr)
-	if err != nil {
-		echo.Fail("listen: %v", err)
-	}
-	fmt.Printf("listening %s\n", l.Addr())
+	l := echo.Listen("tcp", addr)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /hello", func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "hello from the guest\n")

@@ -19,8 +19,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
-	"sync"
 
 	"wasinet.test/guests/internal/v0guest"
 	"wasinet.test/guests/internal/v0guest/echo"
@@ -29,43 +27,22 @@ import (
 const usage = "v0_tcp client ADDR SIZE | readfirst ADDR | server ADDR N | selfecho ADDR"
 
 func main() {
-	if len(os.Args) < 2 {
-		echo.Fail("usage: %s", usage)
-	}
-	switch os.Args[1] {
-	case "client":
-		a := echo.Args(2, usage)
-		client(a[0], echo.Atoi(a[1]))
-	case "readfirst":
-		readFirst(echo.Args(1, usage)[0])
-	case "server":
-		a := echo.Args(2, usage)
-		server(a[0], echo.Atoi(a[1]))
-	case "selfecho":
-		selfEcho(echo.Args(1, usage)[0])
-	default:
-		echo.Fail("usage: %s", usage)
-	}
+	echo.Main(usage, map[string]echo.Mode{
+		"client":    {Args: 2, Run: func(a []string) { client(a[0], echo.Atoi(a[1])) }},
+		"readfirst": {Args: 1, Run: func(a []string) { readFirst(a[0]) }},
+		"server":    {Args: 2, Run: func(a []string) { echo.Server("tcp", a[0], echo.Atoi(a[1])) }},
+		"selfecho":  {Args: 1, Run: func(a []string) { selfEcho(a[0]) }},
+	})
 }
 
 func client(addr string, size int) {
-	c, err := v0guest.Dial("tcp", addr)
-	if err != nil {
-		echo.Fail("dial: %v", err)
-	}
+	c := echo.Dial("tcp", addr)
 	fmt.Printf("local=%s remote=%s\n", c.LocalAddr(), c.RemoteAddr())
-	if err := echo.Exchange(c, size); err != nil {
-		echo.Fail("exchange: %v", err)
-	}
-	c.Close()
-	fmt.Printf("ok %d %s\n", size, echo.Sum(echo.Pattern(size)))
+	echo.Client(c, size)
 }
 
 func readFirst(addr string) {
-	c, err := v0guest.Dial("tcp", addr)
-	if err != nil {
-		echo.Fail("dial: %v", err)
-	}
+	c := echo.Dial("tcp", addr)
 	b, err := io.ReadAll(c)
 	if err != nil {
 		echo.Fail("read: %v", err)
@@ -74,46 +51,8 @@ func readFirst(addr string) {
 	fmt.Printf("read %d %s\n", len(b), echo.Sum(b))
 }
 
-func server(addr string, conns int) {
-	l, err := v0guest.Listen("tcp", addr)
-	if err != nil {
-		echo.Fail("listen: %v", err)
-	}
-	fmt.Printf("listening %s\n", l.Addr())
-	var wg sync.WaitGroup
-	var out sync.Mutex
-	for i := 0; i < conns; i++ {
-		c, err := l.Accept()
-		if err != nil {
-			echo.Fail("accept: %v", err)
-		}
-		out.Lock()
-		fmt.Printf("accepted peer=%s local=%s\n", c.RemoteAddr(), c.LocalAddr())
-		out.Unlock()
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			peer := c.RemoteAddr().String()
-			n, err := echo.Serve(c)
-			out.Lock()
-			defer out.Unlock()
-			if err != nil {
-				fmt.Printf("failed peer=%s bytes=%d: %v\n", peer, n, err)
-				return
-			}
-			fmt.Printf("done peer=%s bytes=%d\n", peer, n)
-		}()
-	}
-	wg.Wait()
-	l.Close()
-}
-
 func selfEcho(addr string) {
-	l, err := v0guest.Listen("tcp", addr)
-	if err != nil {
-		echo.Fail("listen: %v", err)
-	}
-	fmt.Printf("listening %s\n", l.Addr())
+	l := echo.Listen("tcp", addr)
 	served := make(chan error, 2)
 	go func() {
 		for i := 0; i < 2; i++ {

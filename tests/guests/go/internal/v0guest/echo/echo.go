@@ -1,5 +1,8 @@
 // Package echo holds what the v0_* guests share: the byte pattern both
-// sides agree on, an echo loop, and the client half of an exchange.
+// sides agree on, an echo loop, the client half of an exchange (this file),
+// mode dispatch (cli.go), and the stream and datagram roles several guests
+// play alike (stream.go, packet.go). Their stdout lines are what the e2e
+// tests read, so they are spelled out once here.
 package echo
 
 import (
@@ -8,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 )
 
 // Pattern is the payload of every sized exchange: byte i is i mod 251, so
@@ -73,28 +75,4 @@ func Exchange(c net.Conn, size int) error {
 		return fmt.Errorf("after the echo: read %d, %v (want EOF)", n, err)
 	}
 	return nil
-}
-
-// Fail prints a one-line error and exits 1.
-func Fail(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, format+"\n", args...)
-	os.Exit(1)
-}
-
-// Args returns the arguments after the mode, failing with usage unless
-// there are exactly n of them.
-func Args(n int, usage string) []string {
-	if len(os.Args)-2 != n {
-		Fail("usage: %s", usage)
-	}
-	return os.Args[2:]
-}
-
-// Atoi parses a number argument or fails.
-func Atoi(s string) int {
-	var n int
-	if _, err := fmt.Sscanf(s, "%d", &n); err != nil {
-		Fail("not a number: %q", s)
-	}
-	return n
 }
