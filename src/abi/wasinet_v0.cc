@@ -179,18 +179,13 @@ Errno sock_setsockopt(Call& c, uint32_t fd, uint32_t level, uint32_t name, uint3
   return Errno::noprotoopt;
 }
 
-Errno sock_getlocaladdr(Call& c, uint32_t fd, uint32_t addr, uint32_t addrlen) {
+// sock_getlocaladdr and sock_getpeeraddr: one of the socket's addresses,
+// as the core reports it (`which`).
+template <wasi::Result<net::Address> (*which)(wasi::Context&, wasi::Fd)>
+Errno sock_address(Call& c, uint32_t fd, uint32_t addr, uint32_t addrlen) {
   WASINET_CHECK(check_socket(c, fd));
   WASINET_TRY(std::span<uint8_t> out, address_range(c, addr, addrlen));
-  WASINET_TRY(net::Address a, net::local_address(c.ctx, fd));
-  encode_socket_address(a, out);
-  return Errno::success;
-}
-
-Errno sock_getpeeraddr(Call& c, uint32_t fd, uint32_t addr, uint32_t addrlen) {
-  WASINET_CHECK(check_socket(c, fd));
-  WASINET_TRY(std::span<uint8_t> out, address_range(c, addr, addrlen));
-  WASINET_TRY(net::Address a, net::peer_address(c.ctx, fd));
+  WASINET_TRY(net::Address a, which(c.ctx, fd));
   encode_socket_address(a, out);
   return Errno::success;
 }
@@ -301,8 +296,8 @@ void add_wasinet_v0(HostFunctions& out) {
   out.push_back(bind<&sock_accept>(kWasinetV0, "sock_accept"));
   out.push_back(bind<&sock_getsockopt>(kWasinetV0, "sock_getsockopt"));
   out.push_back(bind<&sock_setsockopt>(kWasinetV0, "sock_setsockopt"));
-  out.push_back(bind<&sock_getlocaladdr>(kWasinetV0, "sock_getlocaladdr"));
-  out.push_back(bind<&sock_getpeeraddr>(kWasinetV0, "sock_getpeeraddr"));
+  out.push_back(bind<&sock_address<&net::local_address>>(kWasinetV0, "sock_getlocaladdr"));
+  out.push_back(bind<&sock_address<&net::peer_address>>(kWasinetV0, "sock_getpeeraddr"));
   out.push_back(bind<&sock_recv_from>(kWasinetV0, "sock_recv_from"));
   out.push_back(bind<&sock_send_to>(kWasinetV0, "sock_send_to"));
   out.push_back(bind<&sock_shutdown>(kWasinetV0, "sock_shutdown"));
