@@ -38,6 +38,15 @@ Status ask(wasi::Context& ctx, const Request& request) {
   return ctx.network->check(request);
 }
 
+// Whether the guest may look up `name` (a host or a service) for `network`.
+Status ask_resolve(wasi::Context& ctx, std::string_view name, std::string_view network) {
+  Request r;
+  r.op = Operation::resolve;
+  r.name = name;
+  r.network = network;
+  return ask(ctx, r);
+}
+
 Request request_for(Operation op, const Socket& s, const Address* address) {
   Request r;
   r.op = op;
@@ -265,11 +274,7 @@ Result<std::vector<Address>> resolve_host(wasi::Context& ctx, std::string_view n
     version = IpVersion::v6;
   else
     return Errno::inval;
-  Request r;
-  r.op = Operation::resolve;
-  r.name = host;
-  r.network = network;
-  WASINET_CHECK(ask(ctx, r));
+  WASINET_CHECK(ask_resolve(ctx, host, network));
   WASINET_TRY(std::vector<Address> addresses, resolve_host(host, version));
   ctx.network->resolved(host, addresses);
   return addresses;
@@ -284,11 +289,7 @@ Result<uint16_t> resolve_port(wasi::Context& ctx, std::string_view network,
     protocol = "udp";
   else
     return Errno::inval;
-  Request r;
-  r.op = Operation::resolve;
-  r.name = service;
-  r.network = network;
-  WASINET_CHECK(ask(ctx, r));
+  WASINET_CHECK(ask_resolve(ctx, service, network));
   return resolve_service(protocol, service);
 }
 

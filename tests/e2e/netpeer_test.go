@@ -244,6 +244,18 @@ func acceptAsync(t *testing.T, l net.Listener, n int) <-chan accepted {
 	return ch
 }
 
+// serveOne accepts one connection on l in the background and hands it to
+// serve; nothing happens if the accept fails (the guest's side then fails
+// the test).
+func serveOne(t *testing.T, l net.Listener, serve func(c net.Conn)) {
+	conns := acceptAsync(t, l, 1)
+	go func() {
+		if a := <-conns; a.err == nil {
+			serve(a.conn)
+		}
+	}()
+}
+
 // dialNative connects to a guest's listener with a deadline on the conn.
 func dialNative(t *testing.T, network, addr string) net.Conn {
 	t.Helper()

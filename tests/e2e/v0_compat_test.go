@@ -142,16 +142,11 @@ func TestV0CompatExpiredDeadline(t *testing.T) {
 func TestV0CompatClearedDeadline(t *testing.T) {
 	g := guest(t, "go", "v0_compat")
 	l := listenNative(t, "tcp4", "127.0.0.1:0")
-	conns := acceptAsync(t, l, 1)
-	go func() {
-		a := <-conns
-		if a.err != nil {
-			return
-		}
+	serveOne(t, l, func(c net.Conn) {
 		time.Sleep(600 * time.Millisecond)
-		a.conn.Write([]byte("late"))
-		a.conn.Close()
-	}()
+		c.Write([]byte("late"))
+		c.Close()
+	})
 	r := run(t, opts{}, "run", g, "cleared", l.Addr().String())
 	expectCode(t, r, 0)
 	if line := r.stdout; len(lines(line)) != 1 || !strings.HasPrefix(line, "read late elapsed_ms=") {

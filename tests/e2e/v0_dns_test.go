@@ -3,6 +3,7 @@ package e2e
 import (
 	"fmt"
 	"io"
+	"net"
 	"strings"
 	"testing"
 )
@@ -60,18 +61,13 @@ func TestV0DNSLookups(t *testing.T) {
 func TestV0DNSDialByName(t *testing.T) {
 	g := guest(t, "go", "v0_dns")
 	l := listenNative(t, "tcp4", "127.0.0.1:0")
-	conns := acceptAsync(t, l, 1)
-	go func() {
-		a := <-conns
-		if a.err != nil {
-			return
-		}
+	serveOne(t, l, func(c net.Conn) {
 		buf := make([]byte, 5)
-		if _, err := io.ReadFull(a.conn, buf); err == nil && string(buf) == "hello" {
-			a.conn.Write([]byte("hi guest"))
+		if _, err := io.ReadFull(c, buf); err == nil && string(buf) == "hello" {
+			c.Write([]byte("hi guest"))
 		}
-		a.conn.Close()
-	}()
+		c.Close()
+	})
 	port := l.Addr().String()[strings.LastIndex(l.Addr().String(), ":")+1:]
 	r := run(t, opts{}, "run", g, "dial", "localhost:"+port)
 	expectCode(t, r, 0)

@@ -71,16 +71,11 @@ func TestV0TCPClient(t *testing.T) {
 func TestV0TCPReadBeforePeerWrites(t *testing.T) {
 	g := guest(t, "go", "v0_tcp")
 	l := listenNative(t, "tcp4", "127.0.0.1:0")
-	conns := acceptAsync(t, l, 1)
-	go func() {
-		a := <-conns
-		if a.err != nil {
-			return
-		}
+	serveOne(t, l, func(c net.Conn) {
 		time.Sleep(300 * time.Millisecond)
-		a.conn.Write(pattern(1000))
-		a.conn.Close()
-	}()
+		c.Write(pattern(1000))
+		c.Close()
+	})
 	r := run(t, opts{}, "run", g, "readfirst", l.Addr().String())
 	expectCode(t, r, 0)
 	expectStdout(t, r, fmt.Sprintf("read 1000 %s\n", sum(pattern(1000))))
