@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "wasinet/policy.hh"
+
 namespace wasinet {
 
 struct DirMapping {
@@ -47,8 +49,17 @@ struct RunConfig {
   // Off unless asked: `wasinet run` turns it on (--no-dns-files turns it
   // off), so a RunConfig built by hand gets exactly the fds it lists.
   bool dns_files = false;
+  // Show the guest the host's CA bundle ($SSL_CERT_FILE of this process, or
+  // the system's) read-only at /etc/ssl/certs/ca-certificates.crt and set
+  // SSL_CERT_FILE to it, unless `environ` sets SSL_CERT_FILE or `dirs` map
+  // guest /etc, /etc/ssl or /etc/ssl/certs. Off unless asked, like
+  // dns_files: `wasinet run` turns it on (--no-ca-certs turns it off).
+  bool ca_certs = false;
   // Opened in this order; their fds follow `dirs` (not the implicit /etc).
   std::vector<ListenSpec> listeners;
+  // What the guest may reach on the network (wasinet/policy.hh). Empty:
+  // nothing; the `listeners` above are the operator's own grant.
+  NetPolicy net;
   bool use_cache = true;
   // Where compiled modules are cached; empty = the default (see
   // module_cache.hh).

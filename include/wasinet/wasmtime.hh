@@ -68,6 +68,10 @@ struct HostOptions {
   // /etc (after `dirs` and `listeners`, unless `dirs` map /etc), as
   // `wasinet run` does.
   bool dns_files = true;
+  // Show the guest this process's CA bundle ($SSL_CERT_FILE, or the
+  // system's) read-only at /etc/ssl/certs/ca-certificates.crt and set
+  // SSL_CERT_FILE to it (unless `environ` sets it), as `wasinet run` does.
+  bool ca_certs = true;
   // Listening sockets opened when the Host is made, handed to the guest at
   // the fds right after `dirs`, reported non-blocking (see listeners()).
   std::vector<ListenSpec> listeners;

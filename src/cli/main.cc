@@ -12,6 +12,7 @@
 
 #include "cli/dir_flag.hh"
 #include "cli/listen_flag.hh"
+#include "cli/net_flags.hh"
 #include "engine/engine.hh"
 #include "runtime/module_loader.hh"
 #include "runtime/runner.hh"
@@ -29,7 +30,9 @@ struct RunFlags {
   std::vector<std::string> dirs;
   std::vector<std::string> envs;
   std::vector<std::string> listens;
+  NetFlags net;
   bool no_dns_files = false;
+  bool no_ca_certs = false;
   bool inherit_env = false;
   bool no_cache = false;
   std::string cache_dir;
@@ -62,11 +65,13 @@ int run_command(const RunFlags& f, const std::vector<std::string>& positional) {
   // one that cannot be opened (address in use) is a setup error (125).
   try {
     for (const std::string& l : f.listens) config.listeners.push_back(parse_listen_flag(l));
+    config.net = net_policy_from_flags(f.net);
   } catch (const Error& e) {
     std::fprintf(stderr, "wasinet: %s\n", e.what());
     return kExitUsage;
   }
   config.dns_files = !f.no_dns_files;
+  config.ca_certs = !f.no_ca_certs;
   config.module = positional.front();
   config.args.assign(positional.begin() + 1, positional.end());
   config.environ = build_environ(f);
@@ -124,6 +129,11 @@ int main_impl(int argc, char** argv) {
   run->add_flag("--no-dns-files", flags.no_dns_files,
                 "Do not show the program the host's /etc/hosts and /etc/resolv.conf\n"
                 "(by default preopened read-only at /etc, unless a --dir maps /etc)");
+  run->add_flag("--no-ca-certs", flags.no_ca_certs,
+                "Do not show the program the host's CA bundle (by default $SSL_CERT_FILE\n"
+                "or the system's, read-only at /etc/ssl/certs/ca-certificates.crt, with\n"
+                "SSL_CERT_FILE set to it unless --env sets SSL_CERT_FILE)");
+  add_net_flags(*run, flags.net);
   run->add_flag("--inherit-env", flags.inherit_env,
                 "Pass the host's whole environment (before any --env)");
   run->add_flag("--no-cache", flags.no_cache, "Compile afresh; neither read nor write the module cache");

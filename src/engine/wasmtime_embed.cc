@@ -38,6 +38,7 @@ Host::Host(const HostOptions& options) : impl_(std::make_unique<Impl>()) {
   config.environ = options.environ;
   config.dirs = options.dirs;
   config.dns_files = options.dns_files;
+  config.ca_certs = options.ca_certs;
   config.listeners = options.listeners;
   config.max_fds = options.max_fds;
   impl_->setup = runtime::setup_context(impl_->ctx, config, options.network);

@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <initializer_list>
 #include <optional>
+#include <string_view>
 
 #include "net/network.hh"
 #include "net/preopened_listener.hh"
@@ -46,12 +48,14 @@ void add_preopen(Context& ctx, std::shared_ptr<Directory> dir, const std::string
   if (!ctx.fds.insert(std::move(e)).ok()) throw Error("too many preopened directories");
 }
 
-// A user who maps guest /etc decides what the guest sees there.
-bool maps_guest_etc(const std::vector<DirMapping>& dirs) {
+// Whether the user maps one of `guest_paths` themselves: then they decide
+// what the guest sees there, and no implicit preopen goes on top.
+bool maps_any(const std::vector<DirMapping>& dirs, std::initializer_list<std::string_view> guest_paths) {
   for (const DirMapping& d : dirs) {
     std::string g = d.guest;
     while (g.size() > 1 && g.back() == '/') g.pop_back();
-    if (g == "/etc") return true;
+    for (std::string_view p : guest_paths)
+      if (g == p) return true;
   }
   return false;
 }
@@ -68,6 +72,35 @@ void add_dns_files(Context& ctx) {
   } catch (const Error& e) {
     std::fprintf(stderr, "wasinet: warning: the guest gets no /etc/hosts or /etc/resolv.conf: %s\n",
                  e.what());
+  }
+}
+
+bool has_env(const std::vector<std::string>& environ, std::string_view name) {
+  for (const std::string& kv : environ)
+    if (kv.size() > name.size() && kv.compare(0, name.size(), name) == 0 && kv[name.size()] == '=')
+      return true;
+  return false;
+}
+
+// The host's CA bundle, read-only, as /etc/ssl/certs/ca-certificates.crt,
+// and SSL_CERT_FILE naming it, so HTTPS verifies out of the box (Go on
+// wasip1 has no default certificate locations). The guest's own
+// SSL_CERT_FILE (from --env) wins and is left alone; then so is the mount.
+void add_ca_certs(Context& ctx) {
+  if (has_env(ctx.environ, "SSL_CERT_FILE")) return;
+  std::optional<std::filesystem::path> bundle = host_ca_bundle();
+  if (!bundle) return;  // nothing to give: HTTPS fails verification in the guest, as on such a host
+  try {
+    std::optional<DirMapping> certs = ca_certs_preopen(*bundle);
+    if (!certs) {
+      std::fprintf(stderr, "wasinet: warning: the guest gets no CA certificates: %s does not exist\n",
+                   bundle->c_str());
+      return;
+    }
+    add_preopen(ctx, Directory::open_host(certs->host, true), certs->guest, true);
+    ctx.environ.push_back(std::string("SSL_CERT_FILE=") + kGuestCaFile);
+  } catch (const Error& e) {
+    std::fprintf(stderr, "wasinet: warning: the guest gets no CA certificates: %s\n", e.what());
   }
 }
 
@@ -109,7 +142,8 @@ SetupResult setup_context(Context& ctx, const RunConfig& config,
   try {
     for (const ListenSpec& spec : config.listeners)
       result.listeners.push_back(net::open_preopened_listener(ctx, spec));
-    if (config.dns_files && !maps_guest_etc(config.dirs)) add_dns_files(ctx);
+    if (config.dns_files && !maps_any(config.dirs, {"/etc"})) add_dns_files(ctx);
+    if (config.ca_certs && !maps_any(config.dirs, {"/etc", "/etc/ssl", kGuestCaDir})) add_ca_certs(ctx);
   } catch (...) {
     remove_socket_files(result);
     throw;

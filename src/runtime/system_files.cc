@@ -220,4 +220,30 @@ std::optional<DirMapping> dns_files_preopen(const fs::path& root) {
   return m;
 }
 
+std::optional<fs::path> host_ca_bundle() {
+  if (const char* f = std::getenv("SSL_CERT_FILE"); f && *f) return fs::path(f);
+  // Debian/Ubuntu/Alpine, Fedora/RHEL, openSUSE, older RHEL, Alpine/BSDs.
+  static const char* const kKnown[] = {
+      "/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt",
+      "/etc/ssl/ca-bundle.pem",             "/etc/pki/tls/cacert.pem",
+      "/etc/ssl/cert.pem",
+  };
+  for (const char* k : kKnown) {
+    std::error_code ec;
+    if (fs::is_regular_file(k, ec)) return fs::path(k);
+  }
+  return std::nullopt;
+}
+
+std::optional<DirMapping> ca_certs_preopen(const fs::path& bundle, const fs::path& root) {
+  const std::string name = fs::path(kGuestCaFile).filename().string();
+  auto dir = private_files_dir(root, {{name, bundle}});
+  if (!dir) return std::nullopt;
+  DirMapping m;
+  m.host = dir->string();
+  m.guest = kGuestCaDir;
+  m.read_only = true;
+  return m;
+}
+
 }  // namespace wasinet::runtime

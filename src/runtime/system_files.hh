@@ -51,6 +51,28 @@ std::filesystem::path default_files_root();
 std::optional<std::filesystem::path> private_files_dir(const std::filesystem::path& root,
                                                        const std::vector<PrivateFile>& files);
 
+// Where the guest finds the CA bundle (ca_certs_preopen), and the value
+// SSL_CERT_FILE gets: Go's crypto/x509 on wasip1 has no default locations
+// and reads only $SSL_CERT_FILE / $SSL_CERT_DIR; OpenSSL-based C code reads
+// $SSL_CERT_FILE too.
+inline constexpr const char* kGuestCaDir = "/etc/ssl/certs";
+inline constexpr const char* kGuestCaFile = "/etc/ssl/certs/ca-certificates.crt";
+
+// The host's CA bundle: the file named by this process's $SSL_CERT_FILE when
+// set (so an operator, or a test with its own CA, chooses), else the first
+// of the distributions' usual locations that exists. nullopt when none does.
+std::optional<std::filesystem::path> host_ca_bundle();
+
+// The implicit read-only preopen giving the guest `bundle` as
+// kGuestCaFile: {host: a private directory holding just the copy, guest:
+// kGuestCaDir, read_only: true}. nullopt when the bundle does not exist.
+// Throws as private_files_dir. A preopen of its own (not part of /etc's) so
+// that it is there with --no-dns-files too; Go and wasi-libc resolve a path
+// through the preopen with the longest matching prefix, so it wins over a
+// user's broader mapping such as guest "/".
+std::optional<DirMapping> ca_certs_preopen(const std::filesystem::path& bundle,
+                                           const std::filesystem::path& root = default_files_root());
+
 // The implicit read-only preopen giving the guest the host's /etc/hosts and
 // /etc/resolv.conf at the same paths: {host: the private directory, guest:
 // "/etc", read_only: true}. nullopt when the host has neither file. Throws

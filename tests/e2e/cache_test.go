@@ -62,7 +62,7 @@ func TestCacheMissThenHit(t *testing.T) {
 	g := guest(t, "go", "hello")
 	cache := filepath.Join(t.TempDir(), "new", "cache") // created on demand
 
-	first := run(t, opts{}, "run", "-v", "--cache-dir", cache, g, "a", "b")
+	first := run(t, opts{}, "run", "--no-ca-certs", "-v", "--cache-dir", cache, g, "a", "b")
 	expectCode(t, first, 3)
 	if !strings.Contains(first.stderr, cacheMiss) || strings.Contains(first.stderr, cacheHit) {
 		t.Errorf("first run: want a cache miss note\n%s", first)
@@ -72,7 +72,7 @@ func TestCacheMissThenHit(t *testing.T) {
 		t.Errorf("first run does not name the stored entry %s\n%s", entry, first)
 	}
 
-	second := run(t, opts{}, "run", "-v", "--cache-dir", cache, g, "a", "b")
+	second := run(t, opts{}, "run", "--no-ca-certs", "-v", "--cache-dir", cache, g, "a", "b")
 	expectCode(t, second, 3)
 	if !strings.Contains(second.stderr, cacheHit+entry) {
 		t.Errorf("second run: want %q\n%s", cacheHit+entry, second)
@@ -157,7 +157,7 @@ func TestCacheConcurrentFirstStarts(t *testing.T) {
 	}
 	var procs [n]*proc
 	for i := range procs {
-		p := &proc{cmd: wasinetCmd(ctx, t, opts{}, "run", "-v", "--cache-dir", cache, g, "concurrent")}
+		p := &proc{cmd: wasinetCmd(ctx, t, opts{}, "run", "--no-ca-certs", "-v", "--cache-dir", cache, g, "concurrent")}
 		p.cmd.Stdout, p.cmd.Stderr = &p.stdout, &p.stderr
 		procs[i] = p
 	}
@@ -181,7 +181,7 @@ func TestCacheConcurrentFirstStarts(t *testing.T) {
 		}
 	}
 	entry := expectOneEntry(t, cache)
-	r := run(t, opts{}, "run", "-v", "--cache-dir", cache, g, "concurrent")
+	r := run(t, opts{}, "run", "--no-ca-certs", "-v", "--cache-dir", cache, g, "concurrent")
 	expectCode(t, r, 3)
 	if !strings.Contains(r.stderr, cacheHit+entry) {
 		t.Errorf("third run: want a cache hit on %s\n%s", entry, r)
@@ -223,7 +223,7 @@ func TestCacheUnwritableDirStillRuns(t *testing.T) {
 	t.Parallel()
 	g := guest(t, "c", "hello")
 	file := writeFile(t, filepath.Join(t.TempDir(), "a-file"), []byte("x"))
-	r := run(t, opts{}, "run", "--cache-dir", filepath.Join(file, "cache"), g, "x")
+	r := run(t, opts{}, "run", "--no-ca-certs", "--cache-dir", filepath.Join(file, "cache"), g, "x")
 	expectCode(t, r, 3)
 	if r.stdout != "argc=2\narg1=x\nHELLO_GREETING unset\nenvcount=0\n" {
 		t.Errorf("unexpected stdout\n%s", r)

@@ -40,7 +40,13 @@ func TestEmbedHello(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
 		cmd := exec.CommandContext(ctx, embedRun(t), g, "one", "two words")
-		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "WASINET_CACHE_DIR=" + sharedCache}
+		// A CA bundle of our own: HostOptions::ca_certs is on by default, so
+		// the guest's environment holds exactly SSL_CERT_FILE.
+		ca := filepath.Join(t.TempDir(), "ca.pem")
+		if err := os.WriteFile(ca, []byte("test bundle\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "WASINET_CACHE_DIR=" + sharedCache, "SSL_CERT_FILE=" + ca}
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		err := cmd.Run()
@@ -48,7 +54,7 @@ func TestEmbedHello(t *testing.T) {
 		if !errors.As(err, &exit) || exit.ExitCode() != 3 {
 			t.Fatalf("embed_run: %v, want exit 3\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
 		}
-		if want := "argc=3\narg1=one\narg2=two words\nHELLO_GREETING unset\nenvcount=0\n"; stdout.String() != want {
+		if want := "argc=3\narg1=one\narg2=two words\nHELLO_GREETING unset\nenvcount=1\n"; stdout.String() != want {
 			t.Errorf("stdout %q, want %q", stdout.String(), want)
 		}
 		if want := helloStderr + "embed_run: exit code 3\n"; stderr.String() != want {

@@ -21,7 +21,7 @@ func TestHelloArgsEnvStdioExitCode(t *testing.T) {
 	forEachLang(t, func(t *testing.T, lang string) {
 		t.Parallel()
 		g := guest(t, lang, "hello")
-		r := run(t, opts{}, "run", "--env", "HELLO_GREETING=hi there", "--env", "OTHER=1",
+		r := run(t, opts{}, "run", "--no-ca-certs", "--env", "HELLO_GREETING=hi there", "--env", "OTHER=1",
 			g, "first", "two words", "--dir", "", "-v")
 		expectCode(t, r, 3)
 		expectStdout(t, r, "argc=6\narg1=first\narg2=two words\narg3=--dir\narg4=\narg5=-v\n"+
@@ -37,7 +37,7 @@ func TestHelloAfterDoubleDash(t *testing.T) {
 	forEachLang(t, func(t *testing.T, lang string) {
 		t.Parallel()
 		g := guest(t, lang, "hello")
-		r := run(t, opts{}, "run", "--", g, "--", "x")
+		r := run(t, opts{}, "run", "--no-ca-certs", "--", g, "--", "x")
 		expectCode(t, r, 3)
 		expectStdout(t, r, "argc=3\narg1=--\narg2=x\nHELLO_GREETING unset\nenvcount=0\n")
 	})
@@ -45,28 +45,30 @@ func TestHelloAfterDoubleDash(t *testing.T) {
 
 // Without --env or --inherit-env the guest sees no host variables; `--env K`
 // copies K from the host; --inherit-env passes the whole environment.
+// (--no-ca-certs in these tests keeps SSL_CERT_FILE out of the counts; see
+// ca_certs_test.go for it.)
 func TestHelloEnvironment(t *testing.T) {
 	forEachLang(t, func(t *testing.T, lang string) {
 		t.Parallel()
 		g := guest(t, lang, "hello")
 		host := opts{env: []string{"HELLO_GREETING=from the host"}}
 
-		r := run(t, host, "run", g)
+		r := run(t, host, "run", "--no-ca-certs", g)
 		expectCode(t, r, 3)
 		expectStdout(t, r, "argc=1\nHELLO_GREETING unset\nenvcount=0\n")
 
-		r = run(t, host, "run", "--env", "HELLO_GREETING", g)
+		r = run(t, host, "run", "--no-ca-certs", "--env", "HELLO_GREETING", g)
 		expectCode(t, r, 3)
 		expectStdout(t, r, "argc=1\nHELLO_GREETING=from the host\nenvcount=1\n")
 
 		// The process environment set up by wasinetCmd: PATH, HOME,
 		// WASINET_CACHE_DIR, plus the extra variable.
-		r = run(t, host, "run", "--inherit-env", g)
+		r = run(t, host, "run", "--no-ca-certs", "--inherit-env", g)
 		expectCode(t, r, 3)
 		expectStdout(t, r, "argc=1\nHELLO_GREETING=from the host\nenvcount=4\n")
 
 		// --env after --inherit-env overrides the inherited value.
-		r = run(t, host, "run", "--inherit-env", "--env", "HELLO_GREETING=override", g)
+		r = run(t, host, "run", "--no-ca-certs", "--inherit-env", "--env", "HELLO_GREETING=override", g)
 		expectCode(t, r, 3)
 		if !strings.Contains(r.stdout, "HELLO_GREETING=override\n") || !strings.Contains(r.stdout, "envcount=4\n") {
 			t.Errorf("stdout %q: want HELLO_GREETING=override and envcount=4", r.stdout)
@@ -79,7 +81,7 @@ func TestHelloManyArgs(t *testing.T) {
 	forEachLang(t, func(t *testing.T, lang string) {
 		t.Parallel()
 		g := guest(t, lang, "hello")
-		args := []string{"run", g}
+		args := []string{"run", "--no-ca-certs", g}
 		want := "argc=201\n"
 		for i := 1; i <= 200; i++ {
 			a := fmt.Sprintf("%d:%s", i, strings.Repeat("x", i))
@@ -99,7 +101,7 @@ func TestStdoutReaderGoneIsEpipeNotSigpipe(t *testing.T) {
 	forEachLang(t, func(t *testing.T, lang string) {
 		t.Parallel()
 		g := guest(t, lang, "hello")
-		args := []string{"run", g}
+		args := []string{"run", "--no-ca-certs", g}
 		for i := 0; i < 2000; i++ {
 			args = append(args, strings.Repeat("y", 200)) // ~400 KiB of stdout
 		}

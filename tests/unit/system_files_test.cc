@@ -6,8 +6,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -200,6 +203,85 @@ TEST_F(SystemFilesTest, DnsFilesPreopenShowsTheHostFiles) {
   EXPECT_TRUE(m->dir->read_only());
   EXPECT_EQ(m->relative, "resolv.conf");
   EXPECT_EQ(m->rights_base & wasi::rights::path_create_file, 0u);
+}
+
+// Sets an environment variable for one test and restores it afterwards.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const std::string& value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    ::setenv(name, value.c_str(), 1);
+  }
+  ~ScopedEnv() {
+    if (old_) ::setenv(name_, old_->c_str(), 1);
+    else ::unsetenv(name_);
+  }
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+bool has(const std::vector<std::string>& env, const std::string& kv) {
+  return std::find(env.begin(), env.end(), kv) != env.end();
+}
+
+TEST_F(SystemFilesTest, HostCaBundleIsTheOperatorsSslCertFile) {
+  ScopedEnv env("SSL_CERT_FILE", (src_ / "ca.pem").string());
+  EXPECT_EQ(host_ca_bundle(), src_ / "ca.pem");
+}
+
+TEST_F(SystemFilesTest, CaCertsPreopenHoldsJustTheBundle) {
+  put(src_ / "ca.pem", "-----BEGIN CERTIFICATE-----\nnot really\n-----END CERTIFICATE-----\n");
+  auto mapping = ca_certs_preopen(src_ / "ca.pem", cache_);
+  ASSERT_TRUE(mapping);
+  EXPECT_EQ(mapping->guest, "/etc/ssl/certs");
+  EXPECT_TRUE(mapping->read_only);
+  EXPECT_EQ(entries(mapping->host), std::set<std::string>{"ca-certificates.crt"});
+  EXPECT_EQ(slurp(fs::path(mapping->host) / "ca-certificates.crt"), slurp(src_ / "ca.pem"));
+  EXPECT_FALSE(ca_certs_preopen(src_ / "missing.pem", cache_));
+}
+
+TEST_F(SystemFilesTest, SetupMountsTheCaBundleAndNamesItInTheEnvironment) {
+  put(src_ / "ca.pem", "test bundle\n");
+  ScopedEnv files("WASINET_FILES_DIR", cache_.string());
+  ScopedEnv cert("SSL_CERT_FILE", (src_ / "ca.pem").string());
+  RunConfig config;
+  config.ca_certs = true;
+  config.environ = {"A=1"};
+  {
+    wasi::Context ctx;
+    setup_context(ctx, config);
+    EXPECT_TRUE(has(ctx.environ, "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt"));
+    EXPECT_TRUE(has(ctx.environ, "A=1"));
+    auto m = wasi::find_preopen(ctx.fds, "/etc/ssl/certs/ca-certificates.crt");
+    ASSERT_TRUE(m.ok());
+    EXPECT_TRUE(m->dir->read_only());
+    EXPECT_EQ(m->relative, "ca-certificates.crt");
+  }
+  {  // The guest's own SSL_CERT_FILE wins; nothing is mounted.
+    wasi::Context ctx;
+    RunConfig own = config;
+    own.environ.push_back("SSL_CERT_FILE=/mine.pem");
+    setup_context(ctx, own);
+    EXPECT_FALSE(has(ctx.environ, "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt"));
+    EXPECT_FALSE(wasi::find_preopen(ctx.fds, "/etc/ssl/certs/ca-certificates.crt").ok());
+  }
+  {  // A user mapping of guest /etc decides what is there.
+    wasi::Context ctx;
+    RunConfig mapped = config;
+    mapped.dirs = {{src_.string(), "/etc", true}};
+    setup_context(ctx, mapped);
+    EXPECT_EQ(ctx.environ, std::vector<std::string>{"A=1"});
+  }
+  {  // Off: neither the mount nor the variable.
+    wasi::Context ctx;
+    RunConfig off = config;
+    off.ca_certs = false;
+    setup_context(ctx, off);
+    EXPECT_EQ(ctx.environ, std::vector<std::string>{"A=1"});
+    EXPECT_FALSE(wasi::find_preopen(ctx.fds, "/etc/ssl/certs/ca-certificates.crt").ok());
+  }
 }
 
 }  // namespace
