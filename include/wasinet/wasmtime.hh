@@ -10,7 +10,10 @@
 //
 //   wasinet::HostOptions options;
 //   options.args = {"app.wasm", "--port", "8080"};
-//   options.network = wasinet::unrestricted_network();
+//   wasinet::NetPolicy policy;             // what `wasinet run` flags set
+//   policy.allow_listen = {"127.0.0.1:8080"};
+//   policy.allow_net = {"loopback"};
+//   options.network = wasinet::policy_network(policy);  // or unrestricted_network()
 //   options.listeners.push_back(wasinet::ListenSpec::tcp("127.0.0.1", 8080));
 //   wasinet::Host host(options);        // opens the listener; throws wasinet::Error
 //   wasinet::add_to_linker(linker, host);
@@ -48,6 +51,7 @@
 
 #include "wasinet/config.hh"
 #include "wasinet/error.hh"
+#include "wasinet/policy.hh"
 
 namespace wasinet {
 
@@ -55,8 +59,10 @@ namespace net {
 class Network;  // decides every socket call of a guest (src/net/network.hh)
 }
 
-// Every bind, connect, listen, send and name lookup allowed. (The policy of
-// allowed and denied addresses comes as another Network later.)
+// Every bind, connect, listen, send and name lookup allowed, nothing
+// logged. For a guest you trust; otherwise use wasinet::policy_network
+// (wasinet/policy.hh), the same policy as `wasinet run`'s --allow-net and
+// friends: deny by default, refusals printed on stderr, --net-log lines.
 std::shared_ptr<net::Network> unrestricted_network();
 
 struct HostOptions {
@@ -76,7 +82,10 @@ struct HostOptions {
   // the fds right after `dirs`, reported non-blocking (see listeners()).
   std::vector<ListenSpec> listeners;
   // Null: the guest gets no network at all (every socket call is refused
-  // with EACCES, and `listeners` cannot be opened).
+  // with EACCES, and `listeners` cannot be opened). policy_network(policy)
+  // enforces a NetPolicy; the `listeners` are then the embedder's own
+  // grant (deny rules still apply). One Network per Host: a policy Network
+  // keeps that guest's resolved names.
   std::shared_ptr<net::Network> network;
   size_t max_fds = 1024;
   // The guest's stdio are duplicates of this process's fds 0, 1 and 2.

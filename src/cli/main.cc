@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -94,6 +95,16 @@ int compile_command(const std::string& input, std::string output) {
   return 0;
 }
 
+// The flags whose value is optional take it only after '=': a separate
+// word is the program. When that word is no file, it was meant as a rule.
+const char* value_taken_as_program(const std::vector<std::string>& words,
+                                   const std::vector<std::string>& guest_words) {
+  if (words.empty() || guest_words.empty()) return nullptr;
+  for (const char* flag : {"--allow-net", "--allow-listen"})
+    if (words.back() == flag && !std::filesystem::exists(guest_words.front())) return flag;
+  return nullptr;
+}
+
 int main_impl(int argc, char** argv) {
   CLI::App app{
       "wasinet runs WebAssembly programs built for WASI preview1 (wasm32-wasip1) with real\n"
@@ -152,11 +163,16 @@ int main_impl(int argc, char** argv) {
       "Exit status: the guest's own exit code; 125 when wasinet cannot start it\n"
       "(missing or invalid module, unknown import, bad --dir, --listen address in\n"
       "use); 134 when it traps; 130 / 143 when SIGINT / SIGTERM stopped it; 2 for\n"
-      "a usage error (unknown flag, missing value, malformed --listen URL).\n\n"
+      "a usage error (unknown flag, missing value, malformed --listen URL or\n"
+      "network rule).\n\n"
+      "Network: none unless granted. Each refusal prints one line on stderr;\n"
+      "the guest gets EACCES. Rules and examples: docs/network-policy.md.\n\n"
       "Examples:\n"
       "  wasinet run app.wasm arg1 arg2\n"
       "  wasinet run --dir ./data::/data --env MODE=test app.wasm\n"
       "  wasinet run --listen tcp://127.0.0.1:0 server.wasm\n"
+      "  wasinet run --allow-listen=127.0.0.1:8080 server.wasm\n"
+      "  wasinet run --allow-net='*.example.com:443' --deny-net=private client.wasm\n"
       "  wasinet run --no-dns-files --listen unix:///run/app.sock server.wasm  # fd 3");
 
   std::string compile_in, compile_out;
@@ -192,6 +208,12 @@ int main_impl(int argc, char** argv) {
   if (!words.empty() && !words.front().empty() && words.front()[0] != '-' &&
       words.front() != run->get_name() && words.front() != compile->get_name()) {
     std::fprintf(stderr, "wasinet: unknown command %s (see `wasinet --help`)\n", words.front().c_str());
+    return kExitUsage;
+  }
+  // `--allow-net loopback app.wasm` would run a program named "loopback".
+  if (const char* flag = value_taken_as_program(words, guest_words)) {
+    std::fprintf(stderr, "wasinet: %s takes its rules after '=' (%s=%s): \"%s\" is no program\n", flag,
+                 flag, guest_words.front().c_str(), guest_words.front().c_str());
     return kExitUsage;
   }
   std::reverse(words.begin(), words.end());  // CLI11 parses a reversed vector

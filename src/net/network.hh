@@ -23,8 +23,12 @@ const char* operation_name(Operation op);
 
 // One question to the Network. Which fields count depends on `op`:
 //   open:     family, type
-//   bind, connect, listen, accept (peer), send (destination): family, type, address
+//   bind, connect, accept (peer), send (destination): family, type, address
+//   listen:   family, type, address (where the socket is bound, when known)
 //   resolve:  name (a host name or service), network ("ip", "ip4", "tcp", ...)
+// Unix addresses carry the guest path; `host_path` is the host path it
+// resolved to through the preopens (bind: the file bind would create),
+// absolute and without symlinks, or empty when not known.
 struct Request {
   Operation op = Operation::open;
   Family family = Family::inet;
@@ -32,6 +36,10 @@ struct Request {
   std::optional<Address> address;
   std::string_view name;
   std::string_view network;
+  std::string_view host_path;
+  // The operator asked for this (a --listen socket), not the guest: a
+  // policy treats it as granted unless a deny rule matches.
+  bool by_operator = false;
 };
 
 class Network {

@@ -138,6 +138,9 @@ PreopenedListener open_preopened_listener(wasi::Context& ctx, const ListenSpec& 
   request.family = address.family;
   request.type = SocketType::stream;
   request.address = address;
+  // The operator's --listen is itself the grant (deny rules still apply).
+  request.by_operator = true;
+  if (unix_socket) request.host_path = spec.path;
   if (!ctx.network) fail(spec, "the guest has no network access");
   if (wasi::Status s = ctx.network->check(request); s != wasi::Errno::success)
     fail(spec, "refused by the network policy (" + std::string(wasi::errno_name(s)) + ")");

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "net/network.hh"
+#include "net/policy/unix_host_path.hh"
 #include "net/resolver.hh"
 #include "net/unix_names.hh"
 #include "net/unix_path.hh"
@@ -47,12 +48,16 @@ Status ask_resolve(wasi::Context& ctx, std::string_view name, std::string_view n
   return ask(ctx, r);
 }
 
-Request request_for(Operation op, const Socket& s, const Address* address) {
+// `host_path`: for unix addresses, where the guest path leads on the host
+// (policy::unix_host_path), which is what --allow-unix grants.
+Request request_for(Operation op, const Socket& s, const Address* address,
+                    std::string_view host_path = {}) {
   Request r;
   r.op = op;
   r.family = s.family();
   r.type = s.type();
   if (address) r.address = *address;
+  r.host_path = host_path;
   return r;
 }
 
@@ -70,12 +75,24 @@ Result<Address> fit_to(const Socket& s, const Address& a) {
   return Errno::afnosupport;
 }
 
-// A host address to connect or send to. Unix paths are resolved through
-// the preopens; `target` keeps the O_PATH descriptor the address names
-// alive until the caller's connect/send returns.
-Result<HostAddress> host_address_of(wasi::Context& ctx, const Address& a, UnixTarget& target) {
-  if (a.family != Family::unix_) return to_host(a);
-  WASINET_TRY(target, resolve_unix_path(ctx.fds, a.path, /*for_bind=*/false));
+// Asks the Network about a bind, connect or send and returns the host
+// address to use. IP addresses are judged as they are. Unix paths are
+// resolved through the preopens first, since --allow-unix grants host
+// paths; a path that cannot be resolved (no such socket yet) is judged by
+// where it would be, so a refusal comes before ENOENT. `target` keeps the
+// O_PATH descriptor the address names alive until the caller's call returns.
+Result<HostAddress> ask_for_address(wasi::Context& ctx, Operation op, const Socket& s,
+                                    const Address& a, UnixTarget& target) {
+  if (a.family != Family::unix_) {
+    WASINET_CHECK(ask(ctx, request_for(op, s, &a)));
+    return to_host(a);
+  }
+  Result<UnixTarget> t = resolve_unix_path(ctx.fds, a.path, /*for_bind=*/op == Operation::bind);
+  const std::string host_path = t.ok() ? policy::unix_host_path(t.value())
+                                       : policy::unix_host_path_lexical(ctx.fds, a.path);
+  WASINET_CHECK(ask(ctx, request_for(op, s, &a, host_path)));
+  if (!t.ok()) return t.error();
+  target = std::move(t.value());
   return target.address;
 }
 
@@ -124,12 +141,9 @@ Result<wasi::Fd> open_socket(wasi::Context& ctx, Family family, SocketType type,
 Status bind(wasi::Context& ctx, wasi::Fd fd, const Address& address) {
   WASINET_TRY(Looked l, look_up(ctx, fd, 0));
   WASINET_TRY(Address a, fit_to(*l.socket, address));
-  WASINET_CHECK(ask(ctx, request_for(Operation::bind, *l.socket, &a)));
-  if (a.family != Family::unix_) {
-    WASINET_TRY(HostAddress h, to_host(a));
-    return l.socket->bind(h);
-  }
-  WASINET_TRY(UnixTarget target, resolve_unix_path(ctx.fds, a.path, /*for_bind=*/true));
+  UnixTarget target;
+  WASINET_TRY(HostAddress h, ask_for_address(ctx, Operation::bind, *l.socket, a, target));
+  if (a.family != Family::unix_) return l.socket->bind(h);
   WASINET_CHECK(bind_unix(ctx, *l.socket, target, a.path));
   l.socket->guest_local_path = a.path;
   return Errno::success;
@@ -138,9 +152,8 @@ Status bind(wasi::Context& ctx, wasi::Fd fd, const Address& address) {
 Status connect(wasi::Context& ctx, wasi::Fd fd, const Address& address) {
   WASINET_TRY(Looked l, look_up(ctx, fd, 0));
   WASINET_TRY(Address a, fit_to(*l.socket, address));
-  WASINET_CHECK(ask(ctx, request_for(Operation::connect, *l.socket, &a)));
   UnixTarget target;
-  WASINET_TRY(HostAddress h, host_address_of(ctx, a, target));
+  WASINET_TRY(HostAddress h, ask_for_address(ctx, Operation::connect, *l.socket, a, target));
   const Status s = l.socket->connect(h, l.nonblocking);
   if (a.family == Family::unix_ && (s == Errno::success || s == Errno::inprogress))
     l.socket->guest_peer_path = a.path;
@@ -149,7 +162,21 @@ Status connect(wasi::Context& ctx, wasi::Fd fd, const Address& address) {
 
 Status listen(wasi::Context& ctx, wasi::Fd fd, int backlog) {
   WASINET_TRY(Looked l, look_up(ctx, fd, 0));
-  WASINET_CHECK(ask(ctx, request_for(Operation::listen, *l.socket, nullptr)));
+  // Judged by where the socket is bound: IP by its local address (an
+  // unbound one is 0.0.0.0:0, and listen binds it to every interface);
+  // unix by the host path of its file, found again from the guest path.
+  std::optional<Address> local;
+  std::string host_path;
+  if (l.socket->family() != Family::unix_) {
+    WASINET_TRY(HostAddress h, l.socket->local_address());
+    WASINET_TRY(local, from_host(h));
+  } else if (!l.socket->guest_local_path.empty()) {
+    local = Address::unix_path(l.socket->guest_local_path);
+    Result<UnixTarget> t = resolve_unix_path(ctx.fds, local->path, /*for_bind=*/false);
+    host_path = t.ok() ? policy::unix_host_path(t.value())
+                       : policy::unix_host_path_lexical(ctx.fds, local->path);
+  }
+  WASINET_CHECK(ask(ctx, request_for(Operation::listen, *l.socket, local ? &*local : nullptr, host_path)));
   return l.socket->listen(backlog);
 }
 
@@ -196,9 +223,8 @@ Result<size_t> send(wasi::Context& ctx, wasi::Fd fd, wasi::IoVecs iovs, const Ad
   if (to == nullptr || l.socket->type() != SocketType::datagram)
     return l.socket->send(iovs, nullptr, mode);
   WASINET_TRY(Address a, fit_to(*l.socket, *to));
-  WASINET_CHECK(ask(ctx, request_for(Operation::send, *l.socket, &a)));
   UnixTarget target;
-  WASINET_TRY(HostAddress h, host_address_of(ctx, a, target));
+  WASINET_TRY(HostAddress h, ask_for_address(ctx, Operation::send, *l.socket, a, target));
   return l.socket->send(iovs, &h, mode);
 }
 

@@ -44,7 +44,8 @@ void report_listeners(const SetupResult& setup, bool verbose) {
 int run(const RunConfig& config) {
   // Flags first (a --dir that does not exist), then the module.
   wasi::Context ctx;
-  SetupResult setup = setup_context(ctx, config);
+  // The guest reaches only what config.net grants (deny by default).
+  SetupResult setup = setup_context(ctx, config, policy_network(config.net));
   struct RemoveSocketFiles {
     const SetupResult& setup;
     ~RemoveSocketFiles() { remove_socket_files(setup); }

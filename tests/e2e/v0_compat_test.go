@@ -34,7 +34,7 @@ func TestV0CompatRefusedConnect(t *testing.T) {
 	g := guest(t, "go", "v0_compat")
 	for _, lb := range loopbacks {
 		t.Run(lb.name, func(t *testing.T) {
-			r := run(t, opts{}, "run", g, "refused", closedPort(t, lb.tcp, lb.host))
+			r := run(t, opts{}, "run", "--allow-net=loopback", g, "refused", closedPort(t, lb.tcp, lb.host))
 			expectCode(t, r, 0)
 			line := r.stdout
 			if errno := atoiField(t, line, "errno"); errno != wasiECONNREFUSED {
@@ -90,7 +90,7 @@ func TestV0CompatFullWrite(t *testing.T) {
 		}
 		got <- all.Bytes()
 	}()
-	r := run(t, opts{}, "run", g, "bigwrite", l.Addr().String(), strconv.Itoa(size))
+	r := run(t, opts{}, "run", "--allow-net=loopback", g, "bigwrite", l.Addr().String(), strconv.Itoa(size))
 	expectCode(t, r, 0)
 	expectStdout(t, r, fmt.Sprintf("wrote %d errno=0\n", size))
 	if b := <-got; len(b) != size || !bytes.Equal(b, pattern(size)) {
@@ -110,7 +110,7 @@ func silentPeer(t *testing.T) string {
 // timeout — within 2 s. (EAGAIN would be retried forever.)
 func TestV0CompatReadDeadline(t *testing.T) {
 	g := guest(t, "go", "v0_compat")
-	r := run(t, opts{}, "run", g, "readdeadline", silentPeer(t), "200")
+	r := run(t, opts{}, "run", "--allow-net=loopback", g, "readdeadline", silentPeer(t), "200")
 	expectCode(t, r, 0)
 	line := r.stdout
 	if field(t, line, "timeout") != "true" || atoiField(t, line, "errno") != wasiETIMEDOUT || atoiField(t, line, "n") != 0 {
@@ -126,7 +126,7 @@ func TestV0CompatReadDeadline(t *testing.T) {
 // stops its background read this way after every request.
 func TestV0CompatExpiredDeadline(t *testing.T) {
 	g := guest(t, "go", "v0_compat")
-	r := run(t, opts{}, "run", g, "expired", silentPeer(t))
+	r := run(t, opts{}, "run", "--allow-net=loopback", g, "expired", silentPeer(t))
 	expectCode(t, r, 0)
 	line := r.stdout
 	if field(t, line, "timeout") != "true" || atoiField(t, line, "errno") != wasiETIMEDOUT {
@@ -147,7 +147,7 @@ func TestV0CompatClearedDeadline(t *testing.T) {
 		c.Write([]byte("late"))
 		c.Close()
 	})
-	r := run(t, opts{}, "run", g, "cleared", l.Addr().String())
+	r := run(t, opts{}, "run", "--allow-net=loopback", g, "cleared", l.Addr().String())
 	expectCode(t, r, 0)
 	if line := r.stdout; len(lines(line)) != 1 || !strings.HasPrefix(line, "read late elapsed_ms=") {
 		t.Errorf("want \"read late elapsed_ms=...\"\n%s", r)
@@ -185,12 +185,12 @@ func TestV0CompatStreamWriteAddressIgnored(t *testing.T) {
 	for _, lb := range loopbacks {
 		t.Run(lb.name, func(t *testing.T) {
 			l := listenNative(t, lb.tcp, lb.anyPort)
-			check(t, l, opts{}, g, "wrongaddr", "tcp", l.Addr().String(), "127.0.0.1:9")
+			check(t, l, opts{}, "--allow-net=loopback", g, "wrongaddr", "tcp", l.Addr().String(), "127.0.0.1:9")
 		})
 	}
 	t.Run("unix", func(t *testing.T) {
 		work, tmp := unixDirs(t)
 		l := listenNative(t, "unix", filepath.Join(tmp, "app.sock"))
-		check(t, l, opts{dir: work}, "--dir", "tmp::/run", g, "wrongaddr", "unix", "/run/app.sock", "/run/elsewhere.sock")
+		check(t, l, opts{dir: work}, "--dir", "tmp::/run", "--allow-unix="+tmp, g, "wrongaddr", "unix", "/run/app.sock", "/run/elsewhere.sock")
 	})
 }

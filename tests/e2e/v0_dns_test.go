@@ -41,7 +41,7 @@ func TestV0DNSLookups(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, "_"), func(t *testing.T) {
-			r := run(t, opts{}, append([]string{"run", g}, c.args...)...)
+			r := run(t, opts{}, append([]string{"run", "--allow-dns", g}, c.args...)...)
 			expectCode(t, r, 0)
 			got := lines(r.stdout)
 			if c.exactly && strings.Join(got, "\n") != strings.Join(c.want, "\n") {
@@ -69,7 +69,7 @@ func TestV0DNSDialByName(t *testing.T) {
 		c.Close()
 	})
 	port := l.Addr().String()[strings.LastIndex(l.Addr().String(), ":")+1:]
-	r := run(t, opts{}, "run", g, "dial", "localhost:"+port)
+	r := run(t, opts{}, "run", "--allow-net=localhost", g, "dial", "localhost:"+port)
 	expectCode(t, r, 0)
 	expectStdout(t, r, fmt.Sprintf("remote=%s\nreply hi guest\n", l.Addr()))
 }

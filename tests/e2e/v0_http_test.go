@@ -15,7 +15,7 @@ import (
 // that must expire, or every request would hang.)
 func TestV0HTTPServer(t *testing.T) {
 	gw := guest(t, "go", "v0_http")
-	g := startGuest(t, opts{}, "run", gw, "server", "127.0.0.1:0")
+	g := startGuest(t, opts{}, "run", "--allow-listen=loopback", gw, "server", "127.0.0.1:0")
 	base := "http://" + g.listening()
 	idle := dialNative(t, "tcp4", strings.TrimPrefix(base, "http://"))
 	_ = idle // connected and silent for the whole test
@@ -53,7 +53,7 @@ func TestV0HTTPClient(t *testing.T) {
 		w.Write(payload)
 	}))
 	t.Cleanup(srv.Close)
-	r := run(t, opts{}, "run", gw, "client", srv.URL+"/data")
+	r := run(t, opts{}, "run", "--allow-net=loopback", gw, "client", srv.URL+"/data")
 	expectCode(t, r, 0)
 	line := fmt.Sprintf("status 200 len %d sha %s body %s", len(payload), sum(payload), payload[:64])
 	expectStdout(t, r, line+"\n"+line+"\n")

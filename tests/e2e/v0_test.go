@@ -48,7 +48,7 @@ func TestV0TCPClient(t *testing.T) {
 					a.conn.Close()
 					served <- err
 				}()
-				r := run(t, opts{}, "run", g, "client", l.Addr().String(), fmt.Sprint(size))
+				r := run(t, opts{}, "run", "--allow-net=loopback", g, "client", l.Addr().String(), fmt.Sprint(size))
 				expectCode(t, r, 0)
 				if err := <-served; err != nil {
 					t.Fatalf("%v\n%s", err, r)
@@ -76,7 +76,7 @@ func TestV0TCPReadBeforePeerWrites(t *testing.T) {
 		c.Write(pattern(1000))
 		c.Close()
 	})
-	r := run(t, opts{}, "run", g, "readfirst", l.Addr().String())
+	r := run(t, opts{}, "run", "--allow-net=loopback", g, "readfirst", l.Addr().String())
 	expectCode(t, r, 0)
 	expectStdout(t, r, fmt.Sprintf("read 1000 %s\n", sum(pattern(1000))))
 }
@@ -88,7 +88,7 @@ func TestV0TCPServer(t *testing.T) {
 	gw := guest(t, "go", "v0_tcp")
 	for _, lb := range loopbacks {
 		t.Run(lb.name, func(t *testing.T) {
-			g := startGuest(t, opts{}, "run", gw, "server", lb.anyPort, "3")
+			g := startGuest(t, opts{}, "run", "--allow-listen=loopback", gw, "server", lb.anyPort, "3")
 			addr := g.listening()
 			ta, err := net.ResolveTCPAddr(lb.tcp, addr)
 			if err != nil || !ta.IP.Equal(net.ParseIP(lb.host)) || ta.Port == 0 {
@@ -125,7 +125,7 @@ func TestV0TCPServer(t *testing.T) {
 // (the existing host's blocking accepted sockets hung here); a native
 // client then uses the same listener, which shows it is a real socket.
 func TestV0TCPEchoWithinOneGuest(t *testing.T) {
-	g := startGuest(t, opts{}, "run", guest(t, "go", "v0_tcp"), "selfecho", "127.0.0.1:0")
+	g := startGuest(t, opts{}, "run", "--allow-listen=loopback", "--allow-net=loopback", guest(t, "go", "v0_tcp"), "selfecho", "127.0.0.1:0")
 	addr := g.listening()
 	g.waitLine("self ok", peerTimeout)
 	if err := exchange(dialNative(t, "tcp4", addr), pattern(1<<10)); err != nil {

@@ -29,7 +29,7 @@ func TestV0UDPServer(t *testing.T) {
 	gw := guest(t, "go", "v0_udp")
 	for _, lb := range loopbacks {
 		t.Run(lb.name, func(t *testing.T) {
-			g := startGuest(t, opts{}, "run", gw, "server", lb.anyPort, "2")
+			g := startGuest(t, opts{}, "run", "--allow-listen=loopback", "--allow-net=loopback", gw, "server", lb.anyPort, "2")
 			addr := g.listening()
 			guestAddr, err := net.ResolveUDPAddr(lb.udp, addr)
 			if err != nil || guestAddr.Port == 0 {
@@ -76,7 +76,12 @@ func TestV0UDPClient(t *testing.T) {
 					seen <- fmt.Sprintf("%s %s", from, buf[:n])
 					srv.WriteToUDP([]byte("pong"), from)
 				}()
-				r := run(t, opts{}, "run", gw, mode, srv.LocalAddr().String())
+				// sendto binds 127.0.0.1:0 to get the reply: an inbound grant.
+				args := []string{"run", "--allow-net=loopback"}
+				if mode == "sendto" {
+					args = append(args, "--allow-listen=loopback")
+				}
+				r := run(t, opts{}, append(args, gw, mode, srv.LocalAddr().String())...)
 				expectCode(t, r, 0)
 				got := <-seen
 				src, text, _ := strings.Cut(got, " ")

@@ -30,7 +30,7 @@ func unixDirs(t *testing.T) (work, tmp string) {
 func TestV0UnixStreamServer(t *testing.T) {
 	gw := guest(t, "go", "v0_unix")
 	work, tmp := unixDirs(t)
-	g := startGuest(t, opts{dir: work}, "run", "--dir", "tmp::/run", gw, "server", "/run/app.sock", "2")
+	g := startGuest(t, opts{dir: work}, "run", "--dir", "tmp::/run", "--allow-unix="+tmp, gw, "server", "/run/app.sock", "2")
 	if addr := g.listening(); addr != "/run/app.sock" {
 		t.Errorf("guest listens on %q, want /run/app.sock", addr)
 	}
@@ -76,7 +76,7 @@ func TestV0UnixStreamClient(t *testing.T) {
 		a.conn.Close()
 		served <- err
 	}()
-	r := run(t, opts{dir: work}, "run", "--dir", "tmp::/run", gw, "client", "/run/app.sock", fmt.Sprint(1<<20))
+	r := run(t, opts{dir: work}, "run", "--dir", "tmp::/run", "--allow-unix="+tmp, gw, "client", "/run/app.sock", fmt.Sprint(1<<20))
 	expectCode(t, r, 0)
 	if err := <-served; err != nil {
 		t.Fatalf("%v\n%s", err, r)
@@ -90,7 +90,7 @@ func TestV0UnixDatagram(t *testing.T) {
 	gw := guest(t, "go", "v0_unix")
 	t.Run("guest-server", func(t *testing.T) {
 		work, tmp := unixDirs(t)
-		g := startGuest(t, opts{dir: work}, "run", "--dir", "tmp::/run", gw, "dgram-server", "/run/app.sock", "1")
+		g := startGuest(t, opts{dir: work}, "run", "--dir", "tmp::/run", "--allow-unix="+tmp, gw, "dgram-server", "/run/app.sock", "1")
 		if addr := g.listening(); addr != "/run/app.sock" {
 			t.Errorf("guest bound %q, want /run/app.sock", addr)
 		}
@@ -133,7 +133,7 @@ func TestV0UnixDatagram(t *testing.T) {
 				seen <- "reply: " + err.Error()
 			}
 		}()
-		g := startGuest(t, opts{dir: work}, "run", "--dir", "tmp::/run", gw, "dgram-client", "/run/guest.sock", "/run/app.sock")
+		g := startGuest(t, opts{dir: work}, "run", "--dir", "tmp::/run", "--allow-unix="+tmp, gw, "dgram-client", "/run/guest.sock", "/run/app.sock")
 		var got string
 		select {
 		case got = <-seen:

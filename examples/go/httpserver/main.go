@@ -1,0 +1,40 @@
+// httpserver serves HTTP with net/http on a socket wasinet opened on the
+// host: http.Serve on wasinet.Listen. It prints the address it listens on
+// (useful with port 0) and serves until stopped.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"os"
+
+	"wasinet.dev/wasinet"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on (port 0: any free port)")
+	flag.Parse()
+
+	ln, err := wasinet.Listen(context.Background(), "tcp", *addr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("listening on http://%s\n", ln.Addr())
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "Hello from a wasip1 guest! You are %s.\n", r.RemoteAddr)
+	})
+	// /echo returns the request body: handy for checking large transfers.
+	mux.HandleFunc("/echo", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		io.Copy(w, r.Body)
+	})
+	err = http.Serve(ln, mux)
+	fmt.Fprintln(os.Stderr, "serve:", err)
+	os.Exit(1)
+}

@@ -1,0 +1,3 @@
+module wasinet.dev/wasinet
+
+go 1.22
