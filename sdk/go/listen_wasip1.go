@@ -6,6 +6,7 @@ import (
 	"context"
 	"net"
 	"os"
+	"slices"
 	"sync"
 	"syscall"
 	"time"
@@ -18,19 +19,9 @@ import (
 // no CPU. The host's policy decides what may be bound (e.g. wasinet run
 // --allow-listen=127.0.0.1:8080).
 func Listen(ctx context.Context, network, address string) (net.Listener, error) {
-	switch network {
-	case "tcp", "tcp4", "tcp6", "unix":
-	default:
-		return nil, &net.OpError{Op: "listen", Net: network, Addr: unresolvedAddr{network, address},
-			Err: net.UnknownNetworkError(network)}
-	}
-	to, err := listenAddr(ctx, network, address)
+	f, fd, to, laddr, err := bindSocket(ctx, network, address, sockStream, "tcp", "tcp4", "tcp6", "unix")
 	if err != nil {
-		return nil, opError("listen", network, nil, unresolvedAddr{network, address}, err)
-	}
-	f, fd, laddr, err := openBound(network, sockStream, to)
-	if err != nil {
-		return nil, opError("listen", network, nil, to.netAddr(network), err)
+		return nil, err
 	}
 	if err := sockListen(fd); err != nil {
 		f.Close()
@@ -48,6 +39,24 @@ func Listen(ctx context.Context, network, address string) (net.Listener, error) 
 		l.connLocal = laddr
 	}
 	return l, nil
+}
+
+// bindSocket opens a socket of sotype bound to address, for one of the
+// networks a caller accepts: what Listen and ListenPacket share. Its
+// errors are the *net.OpError those return.
+func bindSocket(ctx context.Context, network, address string, sotype int32, networks ...string) (
+	f *os.File, fd int32, to sockAddr, laddr net.Addr, err error) {
+	if !slices.Contains(networks, network) {
+		return nil, 0, to, nil, &net.OpError{Op: "listen", Net: network, Addr: unresolvedAddr{network, address},
+			Err: net.UnknownNetworkError(network)}
+	}
+	if to, err = listenAddr(ctx, network, address); err != nil {
+		return nil, 0, to, nil, opError("listen", network, nil, unresolvedAddr{network, address}, err)
+	}
+	if f, fd, laddr, err = openBound(network, sotype, to); err != nil {
+		return nil, 0, to, nil, opError("listen", network, nil, to.netAddr(network), err)
+	}
+	return f, fd, to, laddr, nil
 }
 
 // listenAddr resolves the address to bind.

@@ -17,19 +17,9 @@ import (
 // guest's preopened directories). UDP sockets are *UDPConn-like: they also
 // have ReadFromUDPAddrPort, WriteToUDPAddrPort, ReadFromUDP and WriteToUDP.
 func ListenPacket(ctx context.Context, network, address string) (net.PacketConn, error) {
-	switch network {
-	case "udp", "udp4", "udp6", "unixgram":
-	default:
-		return nil, &net.OpError{Op: "listen", Net: network, Addr: unresolvedAddr{network, address},
-			Err: net.UnknownNetworkError(network)}
-	}
-	to, err := listenAddr(ctx, network, address)
+	f, fd, to, laddr, err := bindSocket(ctx, network, address, sockDgram, "udp", "udp4", "udp6", "unixgram")
 	if err != nil {
-		return nil, opError("listen", network, nil, unresolvedAddr{network, address}, err)
-	}
-	f, fd, laddr, err := openBound(network, sockDgram, to)
-	if err != nil {
-		return nil, opError("listen", network, nil, to.netAddr(network), err)
+		return nil, err
 	}
 	family, _, _ := encodeSockAddr(to)
 	c, err := newDgramConnLocal(f, fd, network, family, nil, laddr)

@@ -15,7 +15,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -330,43 +329,12 @@ func TestCSDKUnixSockets(t *testing.T) {
 	}
 }
 
-// stalledListener returns the port of a loopback listener whose accept
-// queue is full (backlog 0, one connection queued and never accepted), so
-// the kernel leaves further SYNs unanswered: a connect to it neither
-// succeeds nor fails.
-func stalledListener(t *testing.T) int {
-	t.Helper()
-	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { syscall.Close(fd) })
-	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
-		t.Fatal(err)
-	}
-	if err := syscall.Listen(fd, 0); err != nil {
-		t.Fatal(err)
-	}
-	sa, err := syscall.Getsockname(fd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := sa.(*syscall.SockaddrInet4).Port
-	// Fill the queue.
-	c, err := net.DialTimeout("tcp4", fmt.Sprintf("127.0.0.1:%d", port), peerTimeout)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return port
-}
-
 // SO_SNDTIMEO bounds a blocking connect (about 300 ms, measured in the
 // guest, then EINPROGRESS); a refused connect with the timeout set is still
 // ECONNREFUSED, and a good one connects.
 func TestCSDKConnectTimeout(t *testing.T) {
 	g := csdkNet(t)
-	stalled := stalledListener(t)
+	_, stalled, _ := net.SplitHostPort(fullListener(t))
 	_, closed, _ := net.SplitHostPort(closedPort(t, "tcp4", "127.0.0.1"))
 	l := listenNative(t, "tcp4", "127.0.0.1:0")
 	got := make(chan string, 1)
@@ -375,7 +343,7 @@ func TestCSDKConnectTimeout(t *testing.T) {
 		got <- s
 	})
 	_, open, _ := net.SplitHostPort(l.Addr().String())
-	r := run(t, opts{}, "run", "--allow-net=loopback", g, "connecttimeout", "127.0.0.1", fmt.Sprint(stalled), closed, open)
+	r := run(t, opts{}, "run", "--allow-net=loopback", g, "connecttimeout", "127.0.0.1", stalled, closed, open)
 	expectCode(t, r, 0)
 	out := lines(r.stdout)
 	if len(out) != 2 || out[1] != "ok" {

@@ -19,6 +19,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -310,4 +311,35 @@ func field(t *testing.T, line, key string) string {
 	}
 	t.Fatalf("no %s= in %q", key, line)
 	return ""
+}
+
+// fullListener is a TCP listener on 127.0.0.1 whose accept queue is full:
+// backlog 0 admits one connection, which the test makes and never
+// accepts; Linux then drops further SYNs, so a connect to it stays under
+// way (for minutes of SYN retries). It returns the address.
+func fullListener(t *testing.T) string {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Listen(fd, 0); err != nil {
+		t.Fatal(err)
+	}
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := fmt.Sprintf("127.0.0.1:%d", sa.(*syscall.SockaddrInet4).Port)
+	dialNative(t, "tcp4", addr) // fills the queue
+	// The premise, checked: another connect does not complete.
+	if c, err := net.DialTimeout("tcp4", addr, 200*time.Millisecond); err == nil {
+		c.Close()
+		t.Fatalf("a connect to a full accept queue completed: this kernel does not drop the SYNs, the test cannot work here")
+	}
+	return addr
 }

@@ -1,33 +1,15 @@
-// Package echo holds what the v0_* guests share: the byte pattern both
-// sides agree on, an echo loop, the client half of an exchange (this file),
-// mode dispatch (cli.go), and the stream and datagram roles several guests
-// play alike (stream.go, packet.go). Their stdout lines are what the e2e
-// tests read, so they are spelled out once here.
+// Package echo holds what the v0_* guests share: an echo loop, the client
+// half of an exchange (this file), mode dispatch and the byte pattern both
+// sides agree on (cli.go, from guestkit), and the stream and datagram roles
+// several guests play alike (stream.go, packet.go). Their stdout lines are
+// what the e2e tests read, so they are spelled out once here.
 package echo
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"net"
 )
-
-// Pattern is the payload of every sized exchange: byte i is i mod 251, so
-// a lost, doubled or reordered block shows (251 is prime, blocks are not).
-func Pattern(n int) []byte {
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = byte(i % 251)
-	}
-	return b
-}
-
-// Sum is the hex SHA-256 the guests print and the tests recompute.
-func Sum(b []byte) string {
-	s := sha256.Sum256(b)
-	return hex.EncodeToString(s[:])
-}
 
 // Serve echoes c back to itself until EOF, one Write per Read as a plain
 // Go server would, then closes c. It returns the byte count.
