@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cli/dir_flag.hh"
+#include "cli/help_formatter.hh"
 #include "cli/listen_flag.hh"
 #include "cli/net_flags.hh"
 #include "engine/engine.hh"
@@ -111,6 +112,7 @@ int main_impl(int argc, char** argv) {
       "networking, inside a sandbox whose host decides what the guest may reach.",
       "wasinet"};
   app.set_version_flag("--version", std::string("wasinet 0.1.0"));
+  app.formatter(help_formatter());  // before the subcommands, which copy it
   app.require_subcommand(1);
   app.footer(
       "Examples:\n"

@@ -39,7 +39,7 @@ void add_net_flags(CLI::App& run, NetFlags& f) {
                "(127.0.0.1:8000-8100, [::1]:443), a host name or *.wildcard with\n"
                "optional port (*.example.com:443), or a named set: loopback,\n"
                "private, link-local, public. Nothing is allowed by default.")
-      ->type_name("=RULE,...");
+      ->type_name("[=RULE,...]");
   run.add_option("--deny-net", f.deny_net,
                  "Refuse RULE[,RULE...] whatever else allows it: outbound, inbound and\n"
                  "accepted peers. Deny wins over allow. Repeatable.")
@@ -48,7 +48,7 @@ void add_net_flags(CLI::App& run, NetFlags& f) {
                "Let the program bind and listen on RULE[,RULE...] (e.g. loopback,\n"
                "127.0.0.1:8080), or anywhere without a value. A --listen socket needs\n"
                "no rule: the operator opened it.")
-      ->type_name("=RULE,...");
+      ->type_name("[=RULE,...]");
   run.add_option("--allow-unix", f.allow_unix,
                  "Let the program use unix sockets at this host path: a socket file, or a\n"
                  "directory (everything beneath it). Repeatable.")

@@ -98,11 +98,18 @@ func TestHelp(t *testing.T) {
 			t.Parallel()
 			r := run(t, opts{}, args...)
 			expectCode(t, r, 0)
+			if args[0] == "run" && !strings.Contains(r.stdout, "--allow-net [=RULE,...]") {
+				t.Errorf("run --help does not show --allow-net [=RULE,...]\n%s", r)
+			}
 			if !strings.Contains(r.stdout, "--dir") {
 				t.Errorf("help does not mention --dir\n%s", r)
 			}
 			if !strings.Contains(r.stdout, "run") {
 				t.Errorf("help does not mention the run command\n%s", r)
+			}
+			// CLI11's notation for a flag with an optional value is not for people.
+			if strings.Contains(r.stdout, "{*}") {
+				t.Errorf("help shows \"{*}\"\n%s", r)
 			}
 		})
 	}
