@@ -9,13 +9,14 @@ die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
 
 # Debian packages: the host build (C++ toolchain, CMake, Ninja, libraries),
 # the C guest toolchain (clang for wasm32-wasi, wasm-ld, wasi-libc, the wasm
-# builtins, llvm-ar for the C SDK archive), and test/benchmark peers (curl,
-# wrk, python3).
+# builtins, llvm-ar for the C SDK archive), clang's sanitizer and libFuzzer
+# runtimes (the ASan+UBSan test build, `make fuzz`), and test/benchmark peers
+# (curl, wrk, python3 with matplotlib for the benchmark chart, perf).
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libgtest-dev googletest libcli11-dev libssl-dev nlohmann-json3-dev libtomlplusplus-dev
-  clang lld llvm wasi-libc libclang-rt-14-dev-wasm32
-  python3 curl wrk procps
+  clang lld llvm wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev
+  python3 python3-matplotlib curl wrk procps
 )
 
 missing=()
