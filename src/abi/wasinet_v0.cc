@@ -16,6 +16,7 @@
 
 #include "abi/host_function.hh"
 #include "abi/raw_socket_address.hh"
+#include "abi/retry_guarded.hh"
 #include "abi/socket_option.hh"
 #include "net/socket_calls.hh"
 
@@ -122,7 +123,9 @@ Errno sock_accept(Call& c, uint32_t fd, uint32_t nfd_out, uint32_t addr, uint32_
   WASINET_CHECK(check_socket(c, fd));
   WASINET_CHECK(check_out(c, nfd_out, 4));
   WASINET_TRY(std::span<uint8_t> peer_out, address_range(c, addr, addrlen));
-  WASINET_TRY(net::AcceptedFd accepted, net::accept(c.ctx, fd, kSocketFdflags));
+  WASINET_TRY(net::AcceptedFd accepted, retry_guarded(c.ctx, fd, [&] {
+                return net::accept(c.ctx, fd, kSocketFdflags);
+              }));
   encode_socket_address(accepted.peer, peer_out);
   return c.memory.store<uint32_t>(nfd_out, accepted.fd);
 }
@@ -208,7 +211,8 @@ Errno sock_recv_from(Call& c, uint32_t fd, uint32_t iovs, uint32_t iovslen, uint
   // MSG_DONTWAIT: every wasinet_v0 socket is non-blocking already; on a fd
   // the guest made blocking the call follows the fd (the core has no
   // per-call override for receives yet).
-  WASINET_TRY(net::ReceivedFrom r, net::recv(c.ctx, fd, bufs, options));
+  WASINET_TRY(net::ReceivedFrom r,
+              retry_guarded(c.ctx, fd, [&] { return net::recv(c.ctx, fd, bufs, options); }));
   if (r.from) encode_socket_address(*r.from, from_out);
   WASINET_CHECK(c.memory.store<uint32_t>(nread_out, static_cast<uint32_t>(r.bytes)));
   return c.memory.store<uint32_t>(oflags_out, r.truncated ? kMsgTrunc : 0);
