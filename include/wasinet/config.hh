@@ -2,6 +2,7 @@
 // What one guest run is given: its program, arguments, environment,
 // preopened directories and listening sockets, and how its compiled code is
 // cached.
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -64,7 +65,22 @@ struct RunConfig {
   // Where compiled modules are cached; empty = the default (see
   // module_cache.hh).
   std::filesystem::path cache_dir;
+  // Limits (docs/limits.md). The fds the guest may hold at once, stdio and
+  // preopens included: EMFILE beyond. `wasinet run` sets it from the host's
+  // RLIMIT_NOFILE (--max-fds).
   size_t max_fds = 1024;
+  // The sockets the guest opened or accepted and holds at once, listening
+  // ones (and the `listeners` above) not counted: sock_open and sock_accept
+  // give EMFILE beyond, and a pending connection waits in the kernel's
+  // queue. 0: no cap but max_fds (--max-conns).
+  size_t max_conns = 0;
+  // Bytes the guest's linear memory may grow to: memory.grow beyond fails
+  // (the guest's allocator sees no memory). 0: no cap but wasm32's 4 GiB
+  // (--max-memory).
+  uint64_t max_memory = 0;
+  // Wall time the guest may run, counted from its start (after compiling):
+  // then it is stopped as by SIGINT. Zero: no limit (--timeout).
+  std::chrono::milliseconds timeout{0};
   bool verbose = false;  // host-side notes on stderr (module cache hits, ...)
 };
 

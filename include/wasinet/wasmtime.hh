@@ -43,6 +43,7 @@
 // wasinet_core library (link it, together with the wasmtime C API).
 #include <wasmtime.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -87,7 +88,21 @@ struct HostOptions {
   // grant (deny rules still apply). One Network per Host: a policy Network
   // keeps that guest's resolved names.
   std::shared_ptr<net::Network> network;
-  size_t max_fds = 1024;
+  // Limits, as `wasinet run`'s flags (docs/limits.md).
+  // The fds the guest may hold at once, stdio and preopens included; EMFILE
+  // beyond. 0: this process's soft RLIMIT_NOFILE less 64 kept for the host
+  // (call raise_fd_limit() first to have the hard limit's worth).
+  size_t max_fds = 0;
+  // The sockets the guest opened or accepted and holds at once (listening
+  // ones and `listeners` not counted); EMFILE beyond, and new connections
+  // wait in the kernel's queue. 0: no cap but max_fds.
+  size_t max_conns = 0;
+  // Bytes the guest's linear memory may grow to; memory.grow beyond fails.
+  // 0: no cap. Applied to the store by limit_store().
+  uint64_t max_memory = 0;
+  // Wall time the guest may run, counted from limit_store(); then stop()
+  // and an epoch interrupt end it (timed_out() says so). Zero: no limit.
+  std::chrono::milliseconds timeout{0};
   // The guest's stdio are duplicates of this process's fds 0, 1 and 2.
 };
 
@@ -116,6 +131,9 @@ class Host {
   // EINTR): for shutting the guest down. Thread-safe and async-signal-safe.
   void stop() const noexcept;
 
+  // Whether HostOptions::timeout ran out (the guest was then stopped).
+  bool timed_out() const noexcept;
+
   struct Impl;
   Impl& impl() noexcept { return *impl_; }
 
@@ -127,5 +145,22 @@ class Host {
 // `linker`, bound to `host`. Throws wasinet::Error when a name is already
 // defined on the linker (unless the linker allows shadowing).
 void add_to_linker(wasmtime_linker_t* linker, Host& host);
+
+// Applies the Host's max_memory and timeout to the store its guest runs
+// in; call it once, before instantiating. max_memory sets the store's
+// limiter (wasmtime_store_limiter; a module whose memory starts above it
+// fails to instantiate). timeout starts counting now; at the limit a
+// watchdog thread calls host.stop() and advances `engine`'s epoch, then
+// again every 100 ms until the Host is destroyed. For that, `engine` must
+// have epoch interruption enabled (wasmtime_config_epoch_interruption_set)
+// and outlive the Host; this sets the store's epoch deadline to 1 tick, so
+// do not advance that engine's epoch for purposes of your own. Without a
+// timeout, `engine` may be null and the store's deadline is left alone.
+void limit_store(wasm_engine_t* engine, wasmtime_store_t* store, Host& host);
+
+// Raises this process's soft RLIMIT_NOFILE to its hard limit (as
+// `wasinet run` and Go's runtime do) and returns the new soft limit; a
+// Host made afterwards with max_fds 0 may then hold that many less 64.
+size_t raise_fd_limit() noexcept;
 
 }  // namespace wasinet

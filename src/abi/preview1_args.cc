@@ -16,6 +16,9 @@ Errno sizes_get(Call& c, const std::vector<std::string>& list, uint32_t count_pt
   uint64_t total = 0;
   for (const auto& s : list) total += s.size() + 1;
   if (total > UINT32_MAX) return Errno::overflow;
+  // Both checked before either is written: a call that fails leaves guest
+  // memory as it was (isolation_engine_sweep_test.cc).
+  if (!c.memory.contains(count_ptr, 4) || !c.memory.contains(size_ptr, 4)) return Errno::fault;
   WASINET_CHECK(c.memory.store<uint32_t>(count_ptr, static_cast<uint32_t>(list.size())));
   return c.memory.store<uint32_t>(size_ptr, static_cast<uint32_t>(total));
 }

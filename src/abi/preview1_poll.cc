@@ -74,7 +74,8 @@ Errno poll_oneoff(Call& c, uint32_t in, uint32_t out, uint32_t nsubscriptions,
 
   Buffer<wasi::Event, kInline> events_buf(n);
   std::span<wasi::Event> events = events_buf.span();
-  const wasi::PollOptions options{.wake_fd = c.ctx.wake ? c.ctx.wake->fd() : -1};
+  const wasi::PollOptions options{.wake_fd = c.ctx.wake ? c.ctx.wake->fd() : -1,
+                                  .registry = &c.ctx.poll_registry};
   WASINET_TRY(const size_t count, wasi::poll_oneoff(c.ctx.fds, subs, events, options));
 
   for (size_t i = 0; i < count; ++i) {

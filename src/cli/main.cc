@@ -13,6 +13,7 @@
 
 #include "cli/dir_flag.hh"
 #include "cli/help_formatter.hh"
+#include "cli/limit_flags.hh"
 #include "cli/listen_flag.hh"
 #include "cli/net_flags.hh"
 #include "engine/engine.hh"
@@ -33,6 +34,7 @@ struct RunFlags {
   std::vector<std::string> envs;
   std::vector<std::string> listens;
   NetFlags net;
+  LimitFlags limits;
   bool no_dns_files = false;
   bool no_ca_certs = false;
   bool inherit_env = false;
@@ -68,6 +70,7 @@ int run_command(const RunFlags& f, const std::vector<std::string>& positional) {
   try {
     for (const std::string& l : f.listens) config.listeners.push_back(parse_listen_flag(l));
     config.net = net_policy_from_flags(f.net);
+    parse_limit_flags(f.limits, config);
   } catch (const Error& e) {
     std::fprintf(stderr, "wasinet: %s\n", e.what());
     return kExitUsage;
@@ -81,6 +84,7 @@ int run_command(const RunFlags& f, const std::vector<std::string>& positional) {
   config.use_cache = !f.no_cache;
   config.cache_dir = f.cache_dir;
   config.verbose = f.verbose;
+  apply_fd_limit(f.limits, config);  // an Error (125) when the host cannot hold --max-fds
   return runtime::run(config);
 }
 
@@ -147,6 +151,7 @@ int main_impl(int argc, char** argv) {
                 "or the system's, read-only at /etc/ssl/certs/ca-certificates.crt, with\n"
                 "SSL_CERT_FILE set to it unless --env sets SSL_CERT_FILE)");
   add_net_flags(*run, flags.net);
+  add_limit_flags(*run, flags.limits);
   run->add_flag("--inherit-env", flags.inherit_env,
                 "Pass the host's whole environment (before any --env)");
   run->add_flag("--no-cache", flags.no_cache, "Compile afresh; neither read nor write the module cache");
@@ -164,9 +169,11 @@ int main_impl(int argc, char** argv) {
   run->footer(
       "Exit status: the guest's own exit code; 125 when wasinet cannot start it\n"
       "(missing or invalid module, unknown import, bad --dir, --listen address in\n"
-      "use); 134 when it traps; 130 / 143 when SIGINT / SIGTERM stopped it; 2 for\n"
-      "a usage error (unknown flag, missing value, malformed --listen URL or\n"
-      "network rule).\n\n"
+      "use, memory above --max-memory, --max-fds above the host's limit); 134 when\n"
+      "it traps; 124 when --timeout stopped it; 130 / 143 when SIGINT / SIGTERM\n"
+      "stopped it; 2 for a usage error (unknown flag, missing value, malformed\n"
+      "--listen URL, network rule or limit).\n\n"
+      "Limits: --max-fds, --max-conns, --max-memory, --timeout (docs/limits.md).\n\n"
       "Network: none unless granted. Each refusal prints one line on stderr;\n"
       "the guest gets EACCES. Rules and examples: docs/network-policy.md.\n\n"
       "Examples:\n"

@@ -3,13 +3,18 @@
 // the embedder's own linker through the same trampoline as our runner.
 #include "wasinet/wasmtime.hh"
 
+#include <algorithm>
+#include <cstdint>
 #include <deque>
+#include <optional>
 
 #include "abi/preview1.hh"
 #include "abi/wasinet_v0.hh"
 #include "engine/wasmtime_binding.hh"
 #include "net/network.hh"
+#include "runtime/fd_limit.hh"
 #include "runtime/instance_setup.hh"
+#include "runtime/run_timeout.hh"
 #include "wasi/context.hh"
 
 namespace wasinet {
@@ -25,8 +30,15 @@ struct Host::Impl {
   // One entry per function per linker; a deque keeps addresses stable, as
   // the linkers hold pointers to the entries.
   std::deque<engine::binding::BoundFunction> bound;
+  uint64_t max_memory = 0;
+  std::chrono::milliseconds timeout{0};
+  // Last, so destroyed first: its thread stops before the rest goes.
+  std::optional<runtime::RunTimeout> watchdog;
 
-  ~Impl() { runtime::remove_socket_files(setup); }
+  ~Impl() {
+    watchdog.reset();
+    runtime::remove_socket_files(setup);
+  }
 };
 
 Host::Host(const HostOptions& options) : impl_(std::make_unique<Impl>()) {
@@ -40,8 +52,11 @@ Host::Host(const HostOptions& options) : impl_(std::make_unique<Impl>()) {
   config.dns_files = options.dns_files;
   config.ca_certs = options.ca_certs;
   config.listeners = options.listeners;
-  config.max_fds = options.max_fds;
+  config.max_fds = options.max_fds ? options.max_fds : runtime::guest_fd_capacity(runtime::fd_limit());
   impl_->setup = runtime::setup_context(impl_->ctx, config, options.network);
+  if (options.max_conns) impl_->ctx.fds.set_max_connections(options.max_conns);
+  impl_->max_memory = options.max_memory;
+  impl_->timeout = options.timeout;
   // setup_context names argv[0] after the module; an embedder's args are
   // taken as they are, an empty list included.
   impl_->ctx.args = options.args;
@@ -67,6 +82,23 @@ std::optional<int> Host::exit_code() const noexcept {
 }
 
 void Host::stop() const noexcept { impl_->ctx.wake->fire(); }
+
+bool Host::timed_out() const noexcept { return impl_->watchdog && impl_->watchdog->expired(); }
+
+void limit_store(wasm_engine_t* engine, wasmtime_store_t* store, Host& host) {
+  Host::Impl& impl = host.impl();
+  if (impl.max_memory)
+    wasmtime_store_limiter(store, static_cast<int64_t>(std::min<uint64_t>(impl.max_memory, INT64_MAX)),
+                           -1, -1, -1, -1);
+  if (impl.timeout.count() <= 0) return;
+  if (!engine) throw Error("limit_store: a timeout needs the engine (for its epoch)");
+  if (impl.watchdog) throw Error("limit_store: called twice for one Host");
+  wasmtime_context_set_epoch_deadline(wasmtime_store_context(store), 1);
+  impl.watchdog.emplace(impl.timeout, impl.ctx.wake,
+                        [engine] { wasmtime_engine_increment_epoch(engine); });
+}
+
+size_t raise_fd_limit() noexcept { return runtime::raise_fd_limit(); }
 
 void add_to_linker(wasmtime_linker_t* linker, Host& host) {
   Host::Impl& impl = host.impl();

@@ -1,6 +1,8 @@
 // The wasmtime binding: the only file that includes engine headers.
 #include <wasmtime.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <cctype>
@@ -60,11 +62,64 @@ bool exports_function(const wasmtime_module_t* module, std::string_view name) {
   return found;
 }
 
+// "64 MiB", "1.5 GiB", "65536 bytes": for messages.
+std::string byte_size(uint64_t bytes) {
+  static const char* const units[] = {"KiB", "MiB", "GiB", "TiB"};
+  if (bytes < 1024 || bytes % 1024 != 0) return std::to_string(bytes) + " bytes";
+  double v = static_cast<double>(bytes) / 1024;
+  size_t u = 0;
+  while (v >= 1024 && u + 1 < std::size(units)) v /= 1024, ++u;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, v == static_cast<double>(static_cast<uint64_t>(v)) ? "%.0f %s" : "%.1f %s",
+                v, units[u]);
+  return buf;
+}
+
+// A module whose memory starts above the cap cannot run at all: say so
+// before wasmtime's generic instantiation error.
+void check_initial_memory(const wasmtime_module_t* module, uint64_t max_memory) {
+  auto check = [&](const wasm_externtype_t* type) {
+    if (wasm_externtype_kind(type) != WASM_EXTERN_MEMORY) return;
+    const wasm_memorytype_t* mt = wasm_externtype_as_memorytype_const(type);
+    const uint64_t pages = wasmtime_memorytype_minimum(mt);
+    constexpr uint64_t kPage = 65536;
+    if (pages > max_memory / kPage)
+      throw MemoryLimitError("its memory starts at " + byte_size(pages * kPage) + " (" +
+                             std::to_string(pages) + " pages), above the memory cap of " +
+                             byte_size(max_memory));
+  };
+  wasm_exporttype_vec_t exports;
+  wasmtime_module_exports(module, &exports);
+  wasm_importtype_vec_t imports;
+  wasmtime_module_imports(module, &imports);
+  struct Free {
+    wasm_exporttype_vec_t& e;
+    wasm_importtype_vec_t& i;
+    ~Free() {
+      wasm_exporttype_vec_delete(&e);
+      wasm_importtype_vec_delete(&i);
+    }
+  } free_vecs{exports, imports};
+  for (size_t k = 0; k < exports.size; ++k) check(wasm_exporttype_type(exports.data[k]));
+  for (size_t k = 0; k < imports.size; ++k) check(wasm_importtype_type(imports.data[k]));
+}
+
+// The size of the instance's exported "memory" now; 0 without one.
+uint64_t exported_memory_bytes(wasmtime_context_t* context, wasmtime_instance_t& instance) {
+  wasmtime_extern_t item;
+  if (!wasmtime_instance_export_get(context, &instance, "memory", 6, &item)) return 0;
+  uint64_t bytes = 0;
+  if (item.kind == WASMTIME_EXTERN_MEMORY) bytes = wasmtime_memory_data_size(context, &item.of.memory);
+  wasmtime_extern_delete(&item);
+  return bytes;
+}
+
 }  // namespace
 
 struct Engine::Impl {
   wasm_engine_t* engine = nullptr;
   std::string fingerprint;
+  bool epoch_interruption = false;
   ~Impl() {
     if (engine) wasm_engine_delete(engine);
   }
@@ -84,6 +139,7 @@ Engine::Engine(const EngineOptions& options) : impl_(std::make_unique<Impl>()) {
   wasmtime_config_epoch_interruption_set(config, options.epoch_interruption);
   impl_->engine = wasm_engine_new_with_config(config);
   if (!impl_->engine) throw Error("cannot create the wasmtime engine");
+  impl_->epoch_interruption = options.epoch_interruption;
   impl_->fingerprint = std::string("wasmtime-") + WASMTIME_VERSION + "-cranelift-speed" +
                        (options.epoch_interruption ? "-epoch" : "");
 }
@@ -123,12 +179,18 @@ Module Engine::deserialize_file(const std::filesystem::path& path) const {
 
 void Engine::interrupt_all() const { wasmtime_engine_increment_epoch(impl_->engine); }
 
+bool Engine::interruptible() const { return impl_->epoch_interruption; }
+
 RunOutcome Engine::run(const Module& module, std::span<const HostFunction> functions,
-                       void* host) const {
+                       void* host, const RunLimits& limits) const {
+  if (limits.max_memory) check_initial_memory(module.impl().module, limits.max_memory);
   binding::GuestState data;
   data.host = host;
   data.cache_memory = true;  // one instance makes every call
   wasmtime_store_t* store = wasmtime_store_new(impl_->engine, nullptr, nullptr);
+  if (limits.max_memory)
+    wasmtime_store_limiter(store, static_cast<int64_t>(std::min<uint64_t>(limits.max_memory, INT64_MAX)),
+                           -1, -1, -1, -1);
   wasmtime_context_t* context = wasmtime_store_context(store);
   wasmtime_linker_t* linker = wasmtime_linker_new(impl_->engine);
   struct Cleanup {
@@ -159,10 +221,21 @@ RunOutcome Engine::run(const Module& module, std::span<const HostFunction> funct
   wasmtime_instance_t instance;
   wasm_trap_t* trap = nullptr;
   if (wasmtime_error_t* e =
-          wasmtime_linker_instantiate(linker, context, module.impl().module, &instance, &trap))
-    throw Error("cannot instantiate module: " + first_line(take_message(e)));
+          wasmtime_linker_instantiate(linker, context, module.impl().module, &instance, &trap)) {
+    const std::string reason = first_line(take_message(e));
+    // A memory the exports and imports do not show hits the cap here.
+    if (limits.max_memory && reason.find("memory") != std::string::npos)
+      throw MemoryLimitError("cannot instantiate module: " + reason + " (memory cap " +
+                             byte_size(limits.max_memory) + ")");
+    throw Error("cannot instantiate module: " + reason);
+  }
 
   RunOutcome outcome;
+  // Every way out after instantiation reports how large the memory grew.
+  auto finished = [&]() -> RunOutcome {
+    outcome.memory_bytes = exported_memory_bytes(context, instance);
+    return outcome;
+  };
   auto finish = [&](wasm_trap_t* t) {
     if (!t) return false;
     if (data.exited) {
@@ -177,7 +250,8 @@ RunOutcome Engine::run(const Module& module, std::span<const HostFunction> funct
     outcome.message = first_line(take_message(t));
     return true;
   };
-  if (finish(trap)) return outcome;  // the module's own start function trapped
+  // The module's own start function trapped: `instance` was never set.
+  if (finish(trap)) return outcome;
 
   // Reactors export _initialize; commands export _start. Run what is there.
   for (std::string_view entry : {"_initialize", "_start"}) {
@@ -202,11 +276,11 @@ RunOutcome Engine::run(const Module& module, std::span<const HostFunction> funct
         outcome.kind = RunOutcome::Kind::trapped;
         outcome.message = first_line(take_message(e));
       }
-      return outcome;
+      return finished();
     }
-    if (finish(trap)) return outcome;
+    if (finish(trap)) return finished();
   }
-  return outcome;
+  return finished();
 }
 
 Module::Module(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

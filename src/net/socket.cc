@@ -9,6 +9,7 @@
 #include <sys/uio.h>
 
 #include <cerrno>
+#include <utility>
 #include <vector>
 
 #include "net/wait.hh"
@@ -245,6 +246,10 @@ Result<size_t> Socket::send(wasi::IoVecs iovs, const HostAddress* to, SendWait w
   // A connected stream ignores the address (compat: wasinet_v0 stream
   // guests pass their peer on every write).
   const bool addressed = to != nullptr && type_ == SocketType::datagram;
+  // The error that ended the previous send after some of its bytes went:
+  // the kernel cleared it when it reported it, so it is reported here, as
+  // a blocking send(2) reports ECONNRESET on the call after a partial one.
+  if (deferred_send_error_ != 0) return wasi::errno_from_host(std::exchange(deferred_send_error_, 0));
   RetryWaiter waiter(fd_.get(), wake_ ? wake_->fd() : -1, send_deadline_);
   size_t sent = 0;
   for (;;) {
@@ -266,7 +271,10 @@ Result<size_t> Socket::send(wasi::IoVecs iovs, const HostAddress* to, SendWait w
         if (sent > 0) return sent;
         return s;
       }
-      if (sent > 0) return sent;
+      if (sent > 0) {
+        if (err != EAGAIN) deferred_send_error_ = err;  // no room is no error
+        return sent;
+      }
       if (err == EAGAIN) return would_block(send_deadline_);
       return wasi::errno_from_host(err);
     }

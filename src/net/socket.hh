@@ -152,6 +152,9 @@ class Socket final : public wasi::FileObject {
   std::shared_ptr<const os::WakeEvent> wake_;
   std::optional<Clock::time_point> recv_deadline_;
   std::optional<Clock::time_point> send_deadline_;
+  // A connection error (ECONNRESET, EPIPE, ...) that ended a send after
+  // part of it went out; the next send reports it (host errno, 0: none).
+  int deferred_send_error_ = 0;
 };
 
 }  // namespace wasinet::net

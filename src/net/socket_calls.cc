@@ -123,6 +123,18 @@ Result<wasi::Fd> insert_socket(wasi::Context& ctx, std::shared_ptr<Socket> socke
   return ctx.fds.insert(std::move(e));
 }
 
+// A socket the guest made (sock_open, accept) counts against the
+// connection cap (--max-conns) until it listens; a host-made one does not.
+static Result<wasi::Fd> insert_guest_socket(wasi::Context& ctx, std::shared_ptr<Socket> socket,
+                                            uint16_t flags) {
+  wasi::FdEntry e;
+  e.object = std::move(socket);
+  e.rights_base = rights::socket;
+  e.fdflags = flags & fdflags::nonblock;
+  e.connection = true;
+  return ctx.fds.insert(std::move(e));
+}
+
 Result<wasi::Fd> open_socket(wasi::Context& ctx, Family family, SocketType type, int protocol,
                              uint16_t flags) {
   // Only the protocol a family and type imply: no raw IP, no SCTP.
@@ -134,8 +146,9 @@ Result<wasi::Fd> open_socket(wasi::Context& ctx, Family family, SocketType type,
   r.family = family;
   r.type = type;
   WASINET_CHECK(ask(ctx, r));
+  WASINET_CHECK(ctx.fds.room_for(/*connection=*/true));
   WASINET_TRY(std::shared_ptr<Socket> socket, Socket::open(family, type, protocol, ctx.wake));
-  return insert_socket(ctx, std::move(socket), flags);
+  return insert_guest_socket(ctx, std::move(socket), flags);
 }
 
 Status bind(wasi::Context& ctx, wasi::Fd fd, const Address& address) {
@@ -177,13 +190,18 @@ Status listen(wasi::Context& ctx, wasi::Fd fd, int backlog) {
                        : policy::unix_host_path_lexical(ctx.fds, local->path);
   }
   WASINET_CHECK(ask(ctx, request_for(Operation::listen, *l.socket, local ? &*local : nullptr, host_path)));
-  return l.socket->listen(backlog);
+  WASINET_CHECK(l.socket->listen(backlog));
+  ctx.fds.stop_counting_connection(fd);  // a listener is no connection
+  return Errno::success;
 }
 
 Result<AcceptedFd> accept(wasi::Context& ctx, wasi::Fd fd, uint16_t flags) {
   WASINET_TRY(Looked l, look_up(ctx, fd, rights::sock_accept));
   if (!ctx.network) return Errno::acces;
   for (;;) {
+    // EMFILE before taking a connection off the queue: it waits there,
+    // not dropped, until the guest closes something.
+    WASINET_CHECK(ctx.fds.room_for(/*connection=*/true));
     WASINET_TRY(Socket::Accepted accepted, l.socket->accept(l.nonblocking));
     WASINET_TRY(Address peer, guest_address(ctx, accepted.peer, {}));
     // A peer the Network refuses is dropped (closed) as a firewall would,
@@ -192,7 +210,7 @@ Result<AcceptedFd> accept(wasi::Context& ctx, wasi::Fd fd, uint16_t flags) {
     if (ctx.network->check(request_for(Operation::accept, *l.socket, &peer)) != Errno::success)
       continue;
     accepted.socket->guest_local_path = l.socket->guest_local_path;
-    WASINET_TRY(wasi::Fd nfd, insert_socket(ctx, std::move(accepted.socket), flags));
+    WASINET_TRY(wasi::Fd nfd, insert_guest_socket(ctx, std::move(accepted.socket), flags));
     return AcceptedFd{nfd, std::move(peer)};
   }
 }

@@ -12,9 +12,12 @@ inline constexpr int kExitTrap = 134;       // the guest trapped (as SIGABRT wou
 // program that signal killed.
 inline constexpr int kExitSigint = 130;
 inline constexpr int kExitSigterm = 143;
+// Stopped by --timeout, as timeout(1) reports it.
+inline constexpr int kExitTimeout = 124;
 
 // Returns the guest's exit code (0 when _start returns), kExitTrap after
-// printing the trap, or 128 + signal after SIGINT/SIGTERM stopped it (which
+// printing the trap, kExitTimeout when --timeout stopped it, or 128 + signal
+// after SIGINT/SIGTERM stopped it (which
 // run() handles itself while the guest runs; see runner.cc). Prints the
 // bound address of each --listen whose port the system chose. Throws
 // wasinet::Error for failures before the guest runs.

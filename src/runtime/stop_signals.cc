@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <string>
 
@@ -42,14 +43,30 @@ StopSignals::~StopSignals() {
   pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
 }
 
+void StopSignals::exit_now(int sig, const char* note) {
+  if (before_exit_) before_exit_();
+  const std::string line = std::string("wasinet: stopped by ") + signal_name(sig) + note + "\n";
+  [[maybe_unused]] ssize_t w = ::write(STDERR_FILENO, line.data(), line.size());
+  ::_exit(128 + sig);
+}
+
 void StopSignals::watch() {
+  using Clock = std::chrono::steady_clock;
+  // How long a woken guest may take to end by itself. Without epoch
+  // checks nothing else can end it (a Go guest retries poll_oneoff on
+  // EINTR), so the wait is short; with them it only backs the epoch up for
+  // a guest stuck where neither reaches.
+  const auto grace = engine_.interruptible() ? std::chrono::milliseconds(2000)
+                                             : std::chrono::milliseconds(200);
+  Clock::time_point stopping_since{};
   pollfd fds[2] = {{signal_fd_.get(), POLLIN, 0}, {done_.get(), POLLIN, 0}};
   for (;;) {
-    const int timeout_ms = received_.load() ? 100 : -1;
+    const int timeout_ms = received_.load() ? 50 : -1;
     const int n = ::poll(fds, 2, timeout_ms);
     if (n < 0 && errno != EINTR) return;
     if (fds[1].revents & POLLIN) return;
     if (n == 0) {  // still stopping: catch a guest that started late
+      if (Clock::now() - stopping_since >= grace) exit_now(received_.load(), "");
       engine_.interrupt_all();
       continue;
     }
@@ -57,16 +74,14 @@ void StopSignals::watch() {
     signalfd_siginfo info{};
     if (::read(signal_fd_.get(), &info, sizeof info) != sizeof info) continue;
     const int sig = static_cast<int>(info.ssi_signo);
-    if (received_.load() || !guest_started_.load()) {
-      if (before_exit_) before_exit_();
-      const std::string line = std::string("wasinet: stopped by ") + signal_name(sig) +
-                               (received_.load() ? " (forced)\n" : "\n");
-      [[maybe_unused]] ssize_t w = ::write(STDERR_FILENO, line.data(), line.size());
-      ::_exit(128 + sig);
-    }
+    if (received_.load() || !guest_started_.load())
+      exit_now(sig, received_.load() ? " (forced)" : "");
+    stopping_since = Clock::now();
     received_.store(sig);
-    wake_->fire();
+    // The epoch first: a guest woken from a host wait then traps at its
+    // next epoch check rather than acting on the EINTR it got.
     engine_.interrupt_all();
+    wake_->fire();
   }
 }
 

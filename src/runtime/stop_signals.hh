@@ -23,7 +23,10 @@ const char* signal_name(int sig);
 // guest's WakeEvent, which ends every blocking host wait (poll_oneoff,
 // blocking socket calls) with EINTR, and advances the engine's epoch,
 // which traps the guest at its next epoch check; it repeats the epoch step
-// every 100 ms until the run ends, to catch a guest that was just starting.
+// every 50 ms until the run ends, to catch a guest that was just starting.
+// A guest still running after a grace period (200 ms when the engine has
+// no epoch checks, 2 s when it has) is ended with the process, which
+// closes everything it held.
 // Before the guest starts (while its module compiles, which cannot be
 // interrupted and may take seconds) there is nothing to unwind: the
 // watcher runs `before_exit` and ends the process at once. So does a second
@@ -46,6 +49,7 @@ class StopSignals {
 
  private:
   void watch();
+  [[noreturn]] void exit_now(int sig, const char* note);
 
   std::shared_ptr<const os::WakeEvent> wake_;
   const engine::Engine& engine_;

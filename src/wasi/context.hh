@@ -7,6 +7,7 @@
 
 #include "os/wake_event.hh"
 #include "wasi/fd_table.hh"
+#include "wasi/poll_registry.hh"
 #include "wasi/retry_guard.hh"
 
 namespace wasinet::net {
@@ -24,6 +25,8 @@ struct Context {
   std::shared_ptr<net::Network> network;
   // Fired to end every blocking wait (poll_oneoff, blocking socket calls).
   std::shared_ptr<const os::WakeEvent> wake = std::make_shared<os::WakeEvent>();
+  // poll_oneoff's wait set, kept between calls (wasi/poll_registry.hh).
+  PollRegistry poll_registry;
   // Puts guests that retry EAGAIN in a loop to sleep (wasi/retry_guard.hh).
   RetryGuard retry_guard;
 };

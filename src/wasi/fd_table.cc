@@ -1,17 +1,30 @@
 #include "wasi/fd_table.hh"
 
+#include <algorithm>
+
 namespace wasinet::wasi {
 
 Result<Fd> FdTable::insert(FdEntry entry) {
-  for (size_t i = 0; i < entries_.size(); ++i) {
-    if (!entries_[i]) {
-      entries_[i] = std::move(entry);
-      return static_cast<Fd>(i);
-    }
+  if (entry.connection && connections_ >= max_connections_) return Errno::mfile;
+  size_t i = std::min(first_free_hint_, entries_.size());
+  while (i < entries_.size() && entries_[i]) ++i;
+  if (i == entries_.size()) {
+    if (entries_.size() >= max_fds_) return Errno::mfile;
+    entries_.emplace_back();
   }
-  if (entries_.size() >= max_fds_) return Errno::mfile;
-  entries_.push_back(std::move(entry));
-  return static_cast<Fd>(entries_.size() - 1);
+  if (entry.connection) ++connections_;
+  entries_[i] = std::move(entry);
+  first_free_hint_ = i + 1;
+  return static_cast<Fd>(i);
+}
+
+Status FdTable::room_for(bool connection) const noexcept {
+  if (connection && connections_ >= max_connections_) return Errno::mfile;
+  if (entries_.size() < max_fds_) return Errno::success;
+  const size_t from = std::min(first_free_hint_, entries_.size());
+  for (size_t i = from; i < entries_.size(); ++i)
+    if (!entries_[i]) return Errno::success;
+  return Errno::mfile;
 }
 
 Result<FdEntry*> FdTable::get(Fd fd, Rights required) {
@@ -21,11 +34,17 @@ Result<FdEntry*> FdTable::get(Fd fd, Rights required) {
   return &e;
 }
 
-Status FdTable::close(Fd fd) {
-  if (fd >= entries_.size() || !entries_[fd]) return Errno::badf;
+void FdTable::release(Fd fd) noexcept {
+  if (entries_[fd]->connection) --connections_;
   entries_[fd].reset();
+  first_free_hint_ = std::min<size_t>(first_free_hint_, fd);
   // Shrink past trailing holes so end() stays meaningful for prestat scans.
   while (!entries_.empty() && !entries_.back()) entries_.pop_back();
+}
+
+Status FdTable::close(Fd fd) {
+  if (fd >= entries_.size() || !entries_[fd]) return Errno::badf;
+  release(fd);
   return Errno::success;
 }
 
@@ -33,10 +52,19 @@ Status FdTable::renumber(Fd from, Fd to) {
   if (from >= entries_.size() || !entries_[from]) return Errno::badf;
   if (to >= entries_.size() || !entries_[to]) return Errno::badf;
   if (from == to) return Errno::success;
+  // What `to` held is closed; the moved entry keeps its place in the count.
+  if (entries_[to]->connection) --connections_;
   entries_[to] = std::move(entries_[from]);
   entries_[from].reset();
+  first_free_hint_ = std::min<size_t>(first_free_hint_, from);
   while (!entries_.empty() && !entries_.back()) entries_.pop_back();
   return Errno::success;
+}
+
+void FdTable::stop_counting_connection(Fd fd) noexcept {
+  if (fd >= entries_.size() || !entries_[fd] || !entries_[fd]->connection) return;
+  entries_[fd]->connection = false;
+  --connections_;
 }
 
 }  // namespace wasinet::wasi

@@ -4,6 +4,11 @@
 // Guest fd numbers are indexes we hand out (lowest free first), never host
 // descriptors. Entries hold their object by shared_ptr so a call that
 // blocks keeps its object alive even if another path closes the fd.
+//
+// Two caps bound what a guest can hold (`--max-fds`, `--max-conns`):
+// every fd counts against max_fds; entries marked `connection` (sockets
+// the guest opened or accepted, not listening ones) also count against
+// max_connections. Beyond either, insert() fails with EMFILE.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -23,14 +28,23 @@ struct FdEntry {
   uint16_t fdflags = 0;  // guest-visible flags, nonblock included
   // Set for preopened directories: the guest path they are known by.
   std::optional<std::string> preopen_name;
+  // Counts against the connection cap (see FdTable).
+  bool connection = false;
 };
 
 class FdTable {
  public:
+  // No connection cap beyond the fd cap.
+  static constexpr size_t kNoConnectionCap = SIZE_MAX;
+
   explicit FdTable(size_t max_fds = 1024) : max_fds_(max_fds) {}
 
-  // Inserts at the lowest free number; EMFILE when the table is full.
+  // Inserts at the lowest free number; EMFILE when the table is full, or
+  // when `entry` is a connection and max_connections() are held already.
   Result<Fd> insert(FdEntry entry);
+
+  // EMFILE when insert() of such an entry would fail for want of room.
+  Status room_for(bool connection) const noexcept;
 
   // Looks up an fd that must hold every right in `required`:
   // EBADF for a closed or unknown fd, ENOTCAPABLE when a right is missing.
@@ -56,15 +70,31 @@ class FdTable {
   // Moves `from` onto `to` (closing what `to` held), as fd_renumber.
   Status renumber(Fd from, Fd to);
 
+  // The entry no longer counts as a connection (a socket that became a
+  // listener). No-op for an unknown fd.
+  void stop_counting_connection(Fd fd) noexcept;
+
   // One past the highest fd in use.
   Fd end() const noexcept { return static_cast<Fd>(entries_.size()); }
 
   size_t max_fds() const noexcept { return max_fds_; }
   void set_max_fds(size_t n) noexcept { max_fds_ = n; }
 
+  size_t connections() const noexcept { return connections_; }
+  size_t max_connections() const noexcept { return max_connections_; }
+  void set_max_connections(size_t n) noexcept { max_connections_ = n; }
+
  private:
+  // Empties slot `fd` (which must hold an entry) and trims trailing holes.
+  void release(Fd fd) noexcept;
+
   std::vector<std::optional<FdEntry>> entries_;
   size_t max_fds_;
+  size_t max_connections_ = kNoConnectionCap;
+  size_t connections_ = 0;
+  // No free slot below this index: insert() starts looking here, which
+  // keeps a table of thousands of sockets from being rescanned per accept.
+  size_t first_free_hint_ = 0;
 };
 
 }  // namespace wasinet::wasi

@@ -210,17 +210,25 @@ Result<size_t> poll_oneoff(FdTable& fds, std::span<const Subscription> subs,
   std::sort(refs.data(), refs.data() + nrefs,
             [](const FdRef& a, const FdRef& b) { return a.host_fd < b.host_fd; });
   Scratch<struct pollfd, kInline + 1> pfds(nrefs + 1);
+  // The object behind each pollfd, for the registry (null: the wake event).
+  Scratch<const std::shared_ptr<FileObject>*, kInline + 1> owners(nrefs + 1);
   size_t npfds = 0;
   for (size_t k = 0; k < nrefs; ++k) {
-    if (npfds == 0 || pfds[npfds - 1].fd != refs[k].host_fd)
+    if (npfds == 0 || pfds[npfds - 1].fd != refs[k].host_fd) {
+      owners[npfds] = &pending[refs[k].sub].object;
       pfds[npfds++] = {refs[k].host_fd, 0, 0};
+    }
     const Subscription& s = subs[refs[k].sub];
     pfds[npfds - 1].events |= s.type == EventType::fd_read ? POLLIN : POLLOUT;
     pending[refs[k].sub].slot = static_cast<uint32_t>(npfds - 1);
   }
   const bool has_wake = options.wake_fd >= 0;
   const size_t wake_slot = npfds;
-  if (has_wake) pfds[npfds++] = {options.wake_fd, POLLIN, 0};
+  if (has_wake) {
+    owners[npfds] = nullptr;
+    pfds[npfds++] = {options.wake_fd, POLLIN, 0};
+  }
+  PollRegistry* registry = options.registry;
 
   for (;;) {
     // Sleep until the earliest deadline (exactly, in ns), or not at all
@@ -243,7 +251,14 @@ Result<size_t> poll_oneoff(FdTable& fds, std::span<const Subscription> subs,
 
     const bool instant = timeout_ptr && timeout.tv_sec == 0 && timeout.tv_nsec == 0;
     if (npfds > 0 || !instant) {
-      const int r = ::ppoll(npfds ? pfds.data() : nullptr, npfds, timeout_ptr, nullptr);
+      int r = -1;
+      if (registry) {
+        r = registry->wait({pfds.data(), npfds}, {owners.data(), npfds}, timeout_ptr);
+        // The registry failed (no descriptor left for epoll, say): this
+        // call waits the plain way.
+        if (r < 0 && errno != EINTR) registry = nullptr;
+      }
+      if (!registry) r = ::ppoll(npfds ? pfds.data() : nullptr, npfds, timeout_ptr, nullptr);
       if (r < 0) {
         // A signal: the loop recomputes the time left and waits again.
         if (errno == EINTR) continue;

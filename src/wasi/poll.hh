@@ -14,6 +14,7 @@
 #include <span>
 
 #include "wasi/fd_table.hh"
+#include "wasi/poll_registry.hh"
 #include "wasi/result.hh"
 #include "wasi/types.hh"
 
@@ -52,6 +53,9 @@ struct PollOptions {
   // returns what is ready, or EINTR when nothing is. Meant for an eventfd
   // the host signals on SIGINT/SIGTERM or a time limit. Never drained here.
   int wake_fd = -1;
+  // The instance's persistent wait set (wasi/poll_registry.hh); null: a
+  // ppoll per call.
+  PollRegistry* registry = nullptr;
 };
 
 // Waits until at least one subscription is ready and writes every ready

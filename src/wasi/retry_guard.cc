@@ -13,10 +13,13 @@ constexpr uint32_t kSocketEvents = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
 
 }  // namespace
 
+RetryGuard::RetryGuard(const Settings& settings)
+    : settings_(settings), epoll_(::epoll_create1(EPOLL_CLOEXEC)) {}
+
 bool RetryGuard::watch(FdTable& fds, Fd fd, int wake_fd) {
-  if (!epoll_) {
-    epoll_.reset(::epoll_create1(EPOLL_CLOEXEC));
-    if (!epoll_) return false;  // out of fds: behave as if unguarded
+  if (!epoll_) return false;
+  if (!wake_registered_) {
+    wake_registered_ = true;
     if (wake_fd >= 0) {
       epoll_event ev{};
       ev.events = EPOLLIN;

@@ -39,8 +39,10 @@ class RetryGuard {
     std::chrono::milliseconds max_wait{16};
   };
 
-  RetryGuard() = default;
-  explicit RetryGuard(const Settings& settings) : settings_(settings) {}
+  // The epoll instance is made up front (an instance's host descriptors do
+  // not change while it runs); without one the guard never waits.
+  RetryGuard() : RetryGuard(Settings{}) {}
+  explicit RetryGuard(const Settings& settings);
 
   void set_enabled(bool on) noexcept { settings_.enabled = on; }
   bool enabled() const noexcept { return settings_.enabled; }
@@ -61,6 +63,7 @@ class RetryGuard {
 
   Settings settings_;
   os::UniqueFd epoll_;
+  bool wake_registered_ = false;
   // Host fd → the object registered under it. A closed object drops out of
   // the kernel's set by itself; the expired pointer tells us so when its
   // number comes back for another socket.

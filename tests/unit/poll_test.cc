@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -116,7 +117,22 @@ struct PollResult {
   double ms = 0;
 };
 
+// The wait set the PollFd and PollClock tests use: each runs twice, with
+// a ppoll per call and with the persistent epoll registry.
+PollRegistry* g_registry = nullptr;
+
+class WaitSetTest : public ::testing::TestWithParam<bool> {
+ protected:
+  void SetUp() override { g_registry = GetParam() ? &registry_ : nullptr; }
+  void TearDown() override { g_registry = nullptr; }
+  PollRegistry registry_;
+};
+std::string wait_set_name(const ::testing::TestParamInfo<bool>& info) {
+  return info.param ? "EpollRegistry" : "Ppoll";
+}
+
 PollResult run(FdTable& fds, const std::vector<Subscription>& subs, PollOptions opts = {}) {
+  if (!opts.registry) opts.registry = g_registry;
   std::vector<Event> events(subs.size());
   auto t0 = Clock::now();
   auto r = poll_oneoff(fds, subs, events, opts);
@@ -130,6 +146,11 @@ PollResult run(FdTable& fds, const std::vector<Subscription>& subs, PollOptions 
   out.events = std::move(events);
   return out;
 }
+
+class PollFd : public WaitSetTest {};
+class PollClock : public WaitSetTest {};
+INSTANTIATE_TEST_SUITE_P(WaitSets, PollFd, ::testing::Bool(), wait_set_name);
+INSTANTIATE_TEST_SUITE_P(WaitSets, PollClock, ::testing::Bool(), wait_set_name);
 
 // --- clocks ---------------------------------------------------------------
 
@@ -178,7 +199,7 @@ TEST_P(ClockTest, ZeroTimeoutReturnsImmediately) {
 INSTANTIATE_TEST_SUITE_P(BothClocks, ClockTest,
                          ::testing::Values(ClockId::realtime, ClockId::monotonic));
 
-TEST(PollClock, EarliestOfSeveralClocksWins) {
+TEST_P(PollClock, EarliestOfSeveralClocksWins) {
   FdTable fds;
   auto r = run(fds, {clock_sub(1, ClockId::monotonic, 2000 * kMs),
                      clock_sub(2, ClockId::realtime, 40 * kMs),
@@ -190,7 +211,7 @@ TEST(PollClock, EarliestOfSeveralClocksWins) {
   EXPECT_LT(r.ms, 900);
 }
 
-TEST(PollClock, HugeTimeoutDoesNotOverflow) {
+TEST_P(PollClock, HugeTimeoutDoesNotOverflow) {
   FdTable fds;
   // UINT64_MAX relative would wrap if added naively; with a short clock
   // beside it the call must still end on the short one.
@@ -210,7 +231,7 @@ TEST(PollClock, HugeTimeoutDoesNotOverflow) {
   EXPECT_EQ(r.events[0].userdata, 3u);
 }
 
-TEST(PollClock, CpuTimeAndUnknownClocksGiveEinvalEvents) {
+TEST_P(PollClock, CpuTimeAndUnknownClocksGiveEinvalEvents) {
   FdTable fds;
   auto r = run(fds, {clock_sub(1, ClockId::monotonic, 5000 * kMs),
                      clock_sub(2, ClockId::process_cputime, 10 * kMs),
@@ -224,7 +245,7 @@ TEST(PollClock, CpuTimeAndUnknownClocksGiveEinvalEvents) {
   EXPECT_LT(r.ms, 1000);
 }
 
-TEST(PollClock, SleepingCostsNoCpu) {
+TEST_P(PollClock, SleepingCostsNoCpu) {
   FdTable fds;
   auto cpu0 = now(CLOCK_PROCESS_CPUTIME_ID);
   auto r = run(fds, {clock_sub(1, ClockId::monotonic, 200 * kMs)});
@@ -236,7 +257,7 @@ TEST(PollClock, SleepingCostsNoCpu) {
 
 // A signal interrupts ppoll; the call must wait out the rest, not return
 // early with nothing and not fail.
-TEST(PollClock, SignalDuringWaitResumesWithRemainingTime) {
+TEST_P(PollClock, SignalDuringWaitResumesWithRemainingTime) {
   struct sigaction sa {}, old{};
   sa.sa_handler = [](int) {};
   sigemptyset(&sa.sa_mask);
@@ -261,7 +282,7 @@ TEST(PollClock, SignalDuringWaitResumesWithRemainingTime) {
 
 // --- fds ------------------------------------------------------------------
 
-TEST(PollFd, PipeBecomingReadableWakesTheWait) {
+TEST_P(PollFd, PipeBecomingReadableWakesTheWait) {
   FdTable fds;
   Pipe p;
   Fd rfd = add(fds, std::make_shared<HostFdObject>(p.r));
@@ -284,7 +305,7 @@ TEST(PollFd, PipeBecomingReadableWakesTheWait) {
   EXPECT_LT(r.ms, 2000);
 }
 
-TEST(PollFd, FdOnlyWaitHasNoTimeout) {
+TEST_P(PollFd, FdOnlyWaitHasNoTimeout) {
   FdTable fds;
   Pipe p;
   Fd rfd = add(fds, std::make_shared<HostFdObject>(p.r));
@@ -299,7 +320,7 @@ TEST(PollFd, FdOnlyWaitHasNoTimeout) {
   EXPECT_EQ(r.events[0].nbytes, 1u);
 }
 
-TEST(PollFd, EmptyPipeWriteEndIsWritable) {
+TEST_P(PollFd, EmptyPipeWriteEndIsWritable) {
   FdTable fds;
   Pipe p;
   os::UniqueFd rd(p.r);
@@ -313,7 +334,7 @@ TEST(PollFd, EmptyPipeWriteEndIsWritable) {
   EXPECT_LT(r.ms, 100);
 }
 
-TEST(PollFd, ReadAndWriteOnOneFdAreBothReported) {
+TEST_P(PollFd, ReadAndWriteOnOneFdAreBothReported) {
   FdTable fds;
   int sv[2];
   ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
@@ -334,7 +355,7 @@ TEST(PollFd, ReadAndWriteOnOneFdAreBothReported) {
   EXPECT_EQ(r.events[1].type, EventType::fd_write);
 }
 
-TEST(PollFd, ClosedWriteEndGivesHangupToReadAndWriteWaiters) {
+TEST_P(PollFd, ClosedWriteEndGivesHangupToReadAndWriteWaiters) {
   FdTable fds;
   Pipe p;
   Fd rfd = add(fds, std::make_shared<HostFdObject>(p.r));
@@ -356,7 +377,7 @@ TEST(PollFd, ClosedWriteEndGivesHangupToReadAndWriteWaiters) {
   EXPECT_EQ(r.events[1].type, EventType::fd_write);
 }
 
-TEST(PollFd, PollErrWakesReadAndWriteWaitersWithAnError) {
+TEST_P(PollFd, PollErrWakesReadAndWriteWaitersWithAnError) {
   FdTable fds;
   Pipe p;
   ::close(p.r);  // the write end now reports POLLERR
@@ -370,7 +391,7 @@ TEST(PollFd, PollErrWakesReadAndWriteWaitersWithAnError) {
   EXPECT_EQ(r.events[1].error, Errno::io);
 }
 
-TEST(PollFd, HostDescriptorClosedUnderneathGivesBadfEvent) {
+TEST_P(PollFd, HostDescriptorClosedUnderneathGivesBadfEvent) {
   FdTable fds;
   Pipe p;
   os::UniqueFd w(p.w);
@@ -395,7 +416,7 @@ TEST(PollFd, HostDescriptorClosedUnderneathGivesBadfEvent) {
   EXPECT_EQ(r.events[1].error, Errno::badf);
 }
 
-TEST(PollFd, BadFdIsAnErrorEventNotAFailedCall) {
+TEST_P(PollFd, BadFdIsAnErrorEventNotAFailedCall) {
   FdTable fds;
   auto r = run(fds, {clock_sub(1, ClockId::monotonic, 5000 * kMs),
                      fd_sub(2, EventType::fd_read, 99), fd_sub(3, EventType::fd_write, 1u << 31)});
@@ -410,7 +431,7 @@ TEST(PollFd, BadFdIsAnErrorEventNotAFailedCall) {
   EXPECT_LT(r.ms, 100);
 }
 
-TEST(PollFd, ErrorEventsStillReportOtherReadyFds) {
+TEST_P(PollFd, ErrorEventsStillReportOtherReadyFds) {
   FdTable fds;
   Pipe p;
   os::UniqueFd rd(p.r);
@@ -422,7 +443,7 @@ TEST(PollFd, ErrorEventsStillReportOtherReadyFds) {
   EXPECT_EQ(r.events[1].error, Errno::success);
 }
 
-TEST(PollFd, MissingPollRightIsNotcapable) {
+TEST_P(PollFd, MissingPollRightIsNotcapable) {
   FdTable fds;
   Pipe p;
   os::UniqueFd w(p.w);
@@ -432,7 +453,7 @@ TEST(PollFd, MissingPollRightIsNotcapable) {
   EXPECT_EQ(r.events[0].error, Errno::notcapable);
 }
 
-TEST(PollFd, ObjectWithoutHostFdIsNotsup) {
+TEST_P(PollFd, ObjectWithoutHostFdIsNotsup) {
   FdTable fds;
   Fd d = add(fds, std::make_shared<NoFdObject>(), rights::all);
   auto r = run(fds, {fd_sub(1, EventType::fd_read, d), clock_sub(2, ClockId::monotonic, 5000 * kMs)});
@@ -441,7 +462,7 @@ TEST(PollFd, ObjectWithoutHostFdIsNotsup) {
   EXPECT_LT(r.ms, 100);
 }
 
-TEST(PollFd, RegularFileIsAlwaysReadyWithBytesLeft) {
+TEST_P(PollFd, RegularFileIsAlwaysReadyWithBytesLeft) {
   FdTable fds;
   char path[] = "/tmp/wasinet_poll_XXXXXX";
   int fd = ::mkstemp(path);
@@ -460,7 +481,7 @@ TEST(PollFd, RegularFileIsAlwaysReadyWithBytesLeft) {
   EXPECT_LT(r.ms, 100);
 }
 
-TEST(PollFd, ReadyEventsComeInSubscriptionOrder) {
+TEST_P(PollFd, ReadyEventsComeInSubscriptionOrder) {
   FdTable fds;
   Pipe p1, p2;
   Fd r1 = add(fds, std::make_shared<HostFdObject>(p1.r));
@@ -477,7 +498,79 @@ TEST(PollFd, ReadyEventsComeInSubscriptionOrder) {
   EXPECT_EQ(got, (std::vector<uint64_t>{10, 12, 13, 14, 15}));
 }
 
-TEST(PollFd, ThousandSubscriptions) {
+// --- the persistent registry ----------------------------------------------
+
+// A descriptor one call waited on, ready now but not asked for by the next
+// call, must not end that call's wait (it would spin Go's netpoller).
+TEST(PollRegistry, ADescriptorTheCallNoLongerWantsDoesNotEndItsWait) {
+  FdTable fds;
+  PollRegistry registry;
+  Pipe ready_pipe, idle_pipe;
+  Fd ready = add(fds, std::make_shared<HostFdObject>(ready_pipe.r));
+  Fd idle = add(fds, std::make_shared<HostFdObject>(idle_pipe.r));
+  os::UniqueFd w1(ready_pipe.w), w2(idle_pipe.w);
+  PollOptions opts;
+  opts.registry = &registry;
+  ASSERT_EQ(::write(w1.get(), "x", 1), 1);
+  auto first = run(fds, {fd_sub(1, EventType::fd_read, ready), fd_sub(2, EventType::fd_read, idle)}, opts);
+  ASSERT_EQ(first.events.size(), 1u);
+  EXPECT_EQ(registry.registered(), 2u);
+  auto second = run(fds, {clock_sub(3, ClockId::monotonic, 200 * kMs), fd_sub(2, EventType::fd_read, idle)},
+                    opts);
+  ASSERT_EQ(second.events.size(), 1u);
+  EXPECT_EQ(second.events[0].userdata, 3u) << "only the clock may fire";
+  EXPECT_GE(second.ms, 150);
+  EXPECT_EQ(registry.registered(), 1u);
+}
+
+// The same descriptors call after call are registered once and keep
+// working; a closed one's number reused by a new object is watched anew.
+TEST(PollRegistry, RegistrationsPersistAndFollowReusedNumbers) {
+  FdTable fds;
+  PollRegistry registry;
+  PollOptions opts;
+  opts.registry = &registry;
+  Pipe a;
+  os::UniqueFd aw(a.w);
+  Fd afd = add(fds, std::make_shared<HostFdObject>(a.r));
+  for (int i = 0; i < 3; ++i) {
+    auto r = run(fds, {clock_sub(1, ClockId::monotonic, 1 * kMs), fd_sub(2, EventType::fd_read, afd)}, opts);
+    ASSERT_EQ(r.events.size(), 1u);
+    EXPECT_EQ(r.events[0].userdata, 1u);
+  }
+  const int old_number = a.r;
+  ASSERT_EQ(fds.close(afd), Errno::success);  // closes the host end
+  Pipe b;
+  os::UniqueFd bw(b.w);
+  ASSERT_EQ(b.r, old_number) << "the kernel hands out the lowest free number";
+  Fd bfd = add(fds, std::make_shared<HostFdObject>(b.r));
+  std::thread writer([&] {
+    std::this_thread::sleep_for(50ms);
+    ASSERT_EQ(::write(bw.get(), "y", 1), 1);
+  });
+  auto r = run(fds, {clock_sub(1, ClockId::monotonic, 10000 * kMs), fd_sub(2, EventType::fd_read, bfd)}, opts);
+  writer.join();
+  ASSERT_EQ(r.events.size(), 1u);
+  EXPECT_EQ(r.events[0].userdata, 2u);
+  EXPECT_LT(r.ms, 5000);
+}
+
+// epoll cannot watch /dev/null; poll calls it ready, and so do we.
+TEST(PollRegistry, DescriptorsEpollCannotWatchAreReadyAtOnce) {
+  FdTable fds;
+  PollRegistry registry;
+  PollOptions opts;
+  opts.registry = &registry;
+  const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(null_fd, 0);
+  Fd fd = add(fds, std::make_shared<HostFdObject>(null_fd));
+  auto r = run(fds, {clock_sub(1, ClockId::monotonic, 10000 * kMs), fd_sub(2, EventType::fd_read, fd)}, opts);
+  ASSERT_EQ(r.events.size(), 1u);
+  EXPECT_EQ(r.events[0].userdata, 2u);
+  EXPECT_LT(r.ms, 5000);
+}
+
+TEST_P(PollFd, ThousandSubscriptions) {
   FdTable fds;
   std::vector<Fd> readers, writers;
   for (int i = 0; i < 250; ++i) {
@@ -514,7 +607,7 @@ TEST(PollFd, ThousandSubscriptions) {
 
 // Subscriptions on one fd share one pollfd, so repeating an fd never runs
 // into poll's nfds <= RLIMIT_NOFILE limit.
-TEST(PollFd, RepeatedFdBeyondOpenFileLimit) {
+TEST_P(PollFd, RepeatedFdBeyondOpenFileLimit) {
   struct rlimit old;
   ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &old), 0);
   FdTable fds;
