@@ -74,7 +74,20 @@ Result<size_t> pwritev(int fd, wasi::IoVecs iovs, uint64_t offset) {
   return done(n);
 }
 
-Result<size_t> writev_all(int fd, wasi::IoVecs iovs) {
+// Waits until `fd` shows `events` or `wake_fd` (-1: none) is readable;
+// false when the wake came first.
+bool wait_for(int fd, short events, int wake_fd) {
+  struct pollfd p[2] = {{fd, events, 0}, {wake_fd, POLLIN, 0}};
+  for (;;) {
+    const int r = ::poll(p, wake_fd >= 0 ? 2 : 1, -1);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return true;  // let the call itself report the problem
+    if (wake_fd >= 0 && (p[1].revents & POLLIN)) return false;
+    return true;
+  }
+}
+
+Result<size_t> writev_all(int fd, wasi::IoVecs iovs, int wake_fd) {
   HostIovecs h(iovs);
   std::span<struct iovec> rest = h.view;
   size_t total = 0;
@@ -83,9 +96,9 @@ Result<size_t> writev_all(int fd, wasi::IoVecs iovs) {
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN) {
-        struct pollfd p{fd, POLLOUT, 0};
-        ::poll(&p, 1, -1);
-        continue;
+        if (wait_for(fd, POLLOUT, wake_fd)) continue;
+        if (total > 0) return total;
+        return wasi::Errno::intr;  // the guest is being stopped
       }
       if (total > 0) return total;
       return wasi::errno_from_host(errno);

@@ -19,8 +19,14 @@ wasi::Result<size_t> preadv(int fd, wasi::IoVecs iovs, uint64_t offset);
 wasi::Result<size_t> pwritev(int fd, wasi::IoVecs iovs, uint64_t offset);
 
 // Writes every byte, waiting in poll() when the descriptor is non-blocking
-// and full: used for stdout/stderr, which must never report EAGAIN.
-wasi::Result<size_t> writev_all(int fd, wasi::IoVecs iovs);
+// and full: used for stdout/stderr, which must never report EAGAIN. The
+// wait also ends when `wake_fd` (-1: none) is readable: EINTR, or the bytes
+// written so far.
+wasi::Result<size_t> writev_all(int fd, wasi::IoVecs iovs, int wake_fd = -1);
+
+// Waits until `fd` shows `events` (POLLIN, POLLOUT) or an error, or until
+// `wake_fd` (-1: none) is readable; false when the wake came first.
+bool wait_for(int fd, short events, int wake_fd);
 
 // Whether `fd` has data to read right now (poll with a zero timeout).
 bool readable_now(int fd);

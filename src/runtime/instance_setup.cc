@@ -30,7 +30,7 @@ os::UniqueFd dup_stdio(int fd) {
 }
 
 void add_stdio(Context& ctx, int host_fd) {
-  auto object = std::make_shared<Stdio>(dup_stdio(host_fd));
+  auto object = std::make_shared<Stdio>(dup_stdio(host_fd), ctx.wake);
   FdEntry e;
   const bool file = object->filetype() == Filetype::regular_file;
   e.rights_base = file ? rights::regular_file : rights::tty;

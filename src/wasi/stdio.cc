@@ -1,6 +1,7 @@
 #include "wasi/stdio.hh"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,19 +12,25 @@
 
 namespace wasinet::wasi {
 
-Stdio::Stdio(os::UniqueFd fd) : fd_(std::move(fd)), filetype_(Filetype::character_device) {
+Stdio::Stdio(os::UniqueFd fd, std::shared_ptr<const os::WakeEvent> wake)
+    : fd_(std::move(fd)), filetype_(Filetype::character_device), wake_(std::move(wake)) {
   struct stat st;
   if (::fstat(fd_.get(), &st) == 0) filetype_ = filetype_from_mode(st.st_mode);
 }
 
 Result<size_t> Stdio::read(IoVecs iovs, bool nonblocking) {
-  if (nonblocking && !always_ready() && !os::readable_now(fd_.get())) return Errno::again;
+  if (!always_ready()) {
+    if (nonblocking && !os::readable_now(fd_.get())) return Errno::again;
+    // A terminal or pipe may stay silent for ever: wait where a stop
+    // (signal, --timeout) can end the wait.
+    if (!nonblocking && !os::wait_for(fd_.get(), POLLIN, wake_fd())) return Errno::intr;
+  }
   return os::readv(fd_.get(), iovs);
 }
 
 Result<size_t> Stdio::write(IoVecs iovs, bool /*nonblocking*/) {
   // Never EAGAIN on stdout/stderr: Go treats it as a fatal write error.
-  return os::writev_all(fd_.get(), iovs);
+  return os::writev_all(fd_.get(), iovs, wake_fd());
 }
 
 Result<Filestat> Stdio::filestat() {

@@ -4,15 +4,19 @@
 // The host never changes flags on these descriptors (O_NONBLOCK is shared
 // with the parent shell): a guest that asks for non-blocking stdin gets a
 // zero-timeout poll before each read instead, and writes always complete.
+#include <memory>
+
 #include "os/unique_fd.hh"
+#include "os/wake_event.hh"
 #include "wasi/file_object.hh"
 
 namespace wasinet::wasi {
 
 class Stdio final : public FileObject {
  public:
-  // Takes ownership of `fd` (a duplicate of the host's 0, 1 or 2).
-  explicit Stdio(os::UniqueFd fd);
+  // Takes ownership of `fd` (a duplicate of the host's 0, 1 or 2). A
+  // blocking read or a wait for room ends with EINTR once `wake` fires.
+  explicit Stdio(os::UniqueFd fd, std::shared_ptr<const os::WakeEvent> wake = nullptr);
 
   Filetype filetype() const override { return filetype_; }
   int host_fd() const override { return fd_.get(); }
@@ -25,8 +29,11 @@ class Stdio final : public FileObject {
   Status datasync() override;
 
  private:
+  int wake_fd() const noexcept { return wake_ ? wake_->fd() : -1; }
+
   os::UniqueFd fd_;
   Filetype filetype_;
+  std::shared_ptr<const os::WakeEvent> wake_;
 };
 
 }  // namespace wasinet::wasi

@@ -31,8 +31,16 @@ func main() {
 	})
 	// /echo returns the request body: handy for checking large transfers.
 	mux.HandleFunc("/echo", func(w http.ResponseWriter, r *http.Request) {
+		// Read the whole body first: an HTTP/1 server may not read the
+		// request once the response has started, so copying straight
+		// through would cut bodies larger than its buffers.
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
 		w.Header().Set("Content-Type", "application/octet-stream")
-		io.Copy(w, r.Body)
+		w.Write(body)
 	})
 	err = http.Serve(ln, mux)
 	fmt.Fprintln(os.Stderr, "serve:", err)
