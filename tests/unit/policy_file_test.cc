@@ -90,6 +90,8 @@ TEST_F(PolicyFile, MistakesNameTheFileAndTheKey) {
       {"d.json", R"({"allow-dns": "yes"})", "must be true or false"},
       {"e.json", R"(["loopback"])", "JSON object"},
       {"f.json", R"({"allow-net": [)", "not valid JSON"},
+      // found by fuzzing: nlohmann throws out_of_range, not parse_error
+      {"f2.json", R"({"allow-net": [4e346]})", "not valid JSON"},
       {"g.toml", "allow-net = [\n", "not valid TOML"},
       {"h.toml", "allow-net = [\"10.0.0.0/33\"]\n", "--allow-net=10.0.0.0/33: prefix length"},
       {"i.toml", "deny-net = true\n", "\"deny-net\" must be an array of strings"},

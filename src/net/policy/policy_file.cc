@@ -29,7 +29,8 @@ std::vector<std::pair<std::string, Entry>> read_json(const fs::path& file, const
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
+    // Not only parse_error: a number out of range ("1e999") is out_of_range.
     fail(file, std::string("not valid JSON: ") + e.what());
   }
   if (!doc.is_object()) fail(file, "expected a JSON object at the top");

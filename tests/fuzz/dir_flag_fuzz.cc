@@ -1,0 +1,23 @@
+// `--dir HOST[::GUEST][:ro]` (cli/dir_flag): any text parses or throws
+// wasinet::Error, nothing else; what parses has a host and a guest path.
+#include <cstdint>
+#include <string>
+
+#include "cli/dir_flag.hh"
+#include "fuzz_check.hh"
+#include "wasinet/error.hh"
+
+using namespace wasinet;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string value(reinterpret_cast<const char*>(data), size);
+  DirMapping dir;
+  try {
+    dir = cli::parse_dir_flag(value);
+  } catch (const Error&) {
+    return 0;
+  }
+  FUZZ_CHECK(!dir.host.empty() && !dir.guest.empty(), "\"%s\" gave host \"%s\" guest \"%s\"", value.c_str(),
+             dir.host.c_str(), dir.guest.c_str());
+  return 0;
+}
