@@ -133,6 +133,12 @@ engine::Module load_module(const engine::Engine& engine, const fs::path& file,
   return module;
 }
 
+bool is_precompiled_file(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  uint8_t head[4] = {};
+  return in.read(reinterpret_cast<char*>(head), sizeof head) && engine::looks_precompiled(head);
+}
+
 std::vector<uint8_t> precompile(const engine::Engine& engine, const fs::path& file) {
   std::vector<uint8_t> bytes = read_file(file);
   if (engine::looks_precompiled(bytes)) throw Error(file.string() + " is already precompiled");

@@ -21,6 +21,9 @@ struct LoadOptions {
 engine::Module load_module(const engine::Engine& engine, const std::filesystem::path& file,
                            const LoadOptions& options);
 
+// Whether `file` starts like a module precompiled by `wasinet compile`.
+bool is_precompiled_file(const std::filesystem::path& file);
+
 // Compiles `file` (which must be wasm) and returns the serialized form.
 std::vector<uint8_t> precompile(const engine::Engine& engine, const std::filesystem::path& file);
 

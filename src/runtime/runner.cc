@@ -71,6 +71,35 @@ void report_memory_cap(const RunConfig& config, const engine::RunOutcome& outcom
   ::_exit(kExitTimeout);
 }
 
+// A .cwasm carries the engine settings it was compiled with. One compiled
+// with epoch checks runs without --timeout too (on an engine with them);
+// one compiled without them cannot honour --timeout: say how to fix that.
+engine::Module load_with_matching_engine(engine::Engine& engine,
+                                         const engine::EngineOptions& options,
+                                         const RunConfig& config, const LoadOptions& load) {
+  try {
+    return load_module(engine, config.module, load);
+  } catch (const Error&) {
+    if (!is_precompiled_file(config.module)) throw;
+    engine::EngineOptions other = options;
+    other.epoch_interruption = !options.epoch_interruption;
+    engine::Engine alternative(other);
+    bool loads = true;
+    try {
+      (void)alternative.deserialize_file(config.module);
+    } catch (const Error&) {
+      loads = false;
+    }
+    if (!loads) throw;  // not a matter of settings: the first error says what is wrong
+    if (options.epoch_interruption)
+      throw Error(config.module.string() +
+                  " was compiled without the epoch checks --timeout needs: compile it with "
+                  "`wasinet compile --interruptible`");
+    engine = std::move(alternative);
+    return load_module(engine, config.module, load);
+  }
+}
+
 }  // namespace
 
 int run(const RunConfig& config) {
@@ -94,7 +123,7 @@ int run(const RunConfig& config) {
   load.use_cache = config.use_cache;
   load.cache_dir = config.cache_dir;
   load.verbose = config.verbose;
-  engine::Module module = load_module(engine, config.module, load);
+  engine::Module module = load_with_matching_engine(engine, engine_options, config, load);
 
   abi::HostFunctions functions = abi::preview1_functions();
   abi::add_wasinet_v0(functions);

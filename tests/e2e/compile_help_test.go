@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -130,5 +131,33 @@ func TestVersion(t *testing.T) {
 	expectCode(t, r, 0)
 	if !strings.HasPrefix(r.stdout, "wasinet ") {
 		t.Errorf("--version: %q", r.stdout)
+	}
+}
+
+// `run` uses epoch checks only with --timeout, and `compile` leaves them out
+// unless asked (--interruptible): a plain .cwasm runs without --timeout,
+// and with it is refused with a line saying how to compile it; an
+// interruptible one runs both ways, and a spinning guest is stopped.
+func TestCompileInterruptibleForTimeout(t *testing.T) {
+	g := guest(t, "c", "limits_wait")
+	dir := t.TempDir()
+	plain, interruptible := filepath.Join(dir, "plain.cwasm"), filepath.Join(dir, "int.cwasm")
+	expectCode(t, run(t, opts{}, "compile", g, "-o", plain), 0)
+	expectCode(t, run(t, opts{}, "compile", "--interruptible", g, "-o", interruptible), 0)
+
+	r := run(t, opts{}, "run", "--timeout", "1s", plain, "spin")
+	expectCode(t, r, 125)
+	if !strings.Contains(r.stderr, "compiled without the epoch checks --timeout needs") ||
+		!strings.Contains(r.stderr, "wasinet compile --interruptible") {
+		t.Errorf("want the line saying how to compile for --timeout\n%s", r)
+	}
+	r = run(t, opts{}, "run", "--timeout", "1s", interruptible, "spin")
+	expectCode(t, r, 124)
+	hello := guest(t, "c", "hello")
+	for _, flags := range [][]string{nil, {"--interruptible"}} {
+		// Both kinds run without --timeout (hello exits 3).
+		out := filepath.Join(dir, fmt.Sprintf("hello%d.cwasm", len(flags)))
+		expectCode(t, run(t, opts{}, append(append([]string{"compile"}, flags...), hello, "-o", out)...), 0)
+		expectCode(t, run(t, opts{}, "run", out), 3)
 	}
 }
