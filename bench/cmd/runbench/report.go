@@ -6,6 +6,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -156,6 +157,11 @@ func writeReport(path string, r *Results, chartRel string) error {
 			p("- **Failed**: %s", strings.ReplaceAll(e, "\n", " "))
 		}
 		p("")
+	}
+	// Profiles and experiments that explain the figures are written by
+	// hand in bench/analysis.md, next to the report, and kept across runs.
+	if analysis, err := os.ReadFile(filepath.Join(filepath.Dir(path), "bench", "analysis.md")); err == nil {
+		b.WriteString(strings.TrimSpace(string(analysis)) + "\n\n")
 	}
 	p("Raw figures: [bench/results/results.json](bench/results/results.json). Run it yourself: `make bench` (see bench/README.md).")
 	return os.WriteFile(path, []byte(b.String()), 0o644)
