@@ -20,7 +20,16 @@ const char* signal_name(int sig) { return sig == SIGINT ? "SIGINT" : "SIGTERM"; 
 StopSignals::StopSignals(std::shared_ptr<const os::WakeEvent> wake,
                          const engine::Engine& engine,
                          std::function<void()> before_exit)
-    : wake_(std::move(wake)), engine_(engine), before_exit_(std::move(before_exit)) {
+    : wake_(std::move(wake)),
+      engine_(engine),
+      before_exit_(std::move(before_exit)),
+      // How long a woken guest may take to end by itself. Without epoch
+      // checks nothing else can end it (a Go guest retries poll_oneoff on
+      // EINTR), so the wait is short; with them it only backs the epoch up
+      // for a guest stuck where neither reaches. Decided here, on the
+      // caller's thread, before the runner may swap engines (runner.cc).
+      grace_(engine.interruptible() ? std::chrono::milliseconds(2000)
+                                    : std::chrono::milliseconds(200)) {
   sigemptyset(&signals_);
   sigaddset(&signals_, SIGINT);
   sigaddset(&signals_, SIGTERM);
@@ -52,12 +61,6 @@ void StopSignals::exit_now(int sig, const char* note) {
 
 void StopSignals::watch() {
   using Clock = std::chrono::steady_clock;
-  // How long a woken guest may take to end by itself. Without epoch
-  // checks nothing else can end it (a Go guest retries poll_oneoff on
-  // EINTR), so the wait is short; with them it only backs the epoch up for
-  // a guest stuck where neither reaches.
-  const auto grace = engine_.interruptible() ? std::chrono::milliseconds(2000)
-                                             : std::chrono::milliseconds(200);
   Clock::time_point stopping_since{};
   pollfd fds[2] = {{signal_fd_.get(), POLLIN, 0}, {done_.get(), POLLIN, 0}};
   for (;;) {
@@ -66,7 +69,7 @@ void StopSignals::watch() {
     if (n < 0 && errno != EINTR) return;
     if (fds[1].revents & POLLIN) return;
     if (n == 0) {  // still stopping: catch a guest that started late
-      if (Clock::now() - stopping_since >= grace) exit_now(received_.load(), "");
+      if (Clock::now() - stopping_since >= grace_) exit_now(received_.load(), "");
       engine_.interrupt_all();
       continue;
     }

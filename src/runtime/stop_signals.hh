@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <thread>
@@ -54,6 +55,7 @@ class StopSignals {
   std::shared_ptr<const os::WakeEvent> wake_;
   const engine::Engine& engine_;
   std::function<void()> before_exit_;
+  std::chrono::milliseconds grace_;
   sigset_t signals_{};
   sigset_t old_mask_{};
   os::UniqueFd signal_fd_;
