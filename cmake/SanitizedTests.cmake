@@ -34,7 +34,9 @@ if(NOT WASINET_SANITIZED_DIR STREQUAL "")
       WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/e2e)
     set_tests_properties(sanitized_e2e PROPERTIES
       TIMEOUT 1500 LABELS sanitized
-      ENVIRONMENT "WASINET=${_san}/wasinet;EMBED_RUN=${_san}/examples/embed_run;GUESTS=${WASINET_GUEST_DIR};EXAMPLES=${CMAKE_BINARY_DIR}/examples;GUEST_LANGS=${_san_langs};GOTOOLCHAIN=local;GOWORK=off;GOFLAGS=")
+      # The soak figures of the sanitized run go beside its binaries, not over
+      # the normal run's (both share the guests directory).
+      ENVIRONMENT "WASINET=${_san}/wasinet;EMBED_RUN=${_san}/examples/embed_run;SOAK_REPORT=${_san}/soak-report.txt;GUESTS=${WASINET_GUEST_DIR};EXAMPLES=${CMAKE_BINARY_DIR}/examples;GUEST_LANGS=${_san_langs};GOTOOLCHAIN=local;GOWORK=off;GOFLAGS=")
   endif()
 
   if(Python3_Interpreter_FOUND)
