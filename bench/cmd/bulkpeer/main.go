@@ -18,6 +18,7 @@ import (
 	"os"
 	"strconv"
 	"time"
+	"wasinet.bench/internal/stream"
 )
 
 const chunk = 256 << 10
@@ -60,17 +61,9 @@ func main() {
 
 func send(c *net.TCPConn, total int64) int64 {
 	buf := make([]byte, chunk)
-	var sent int64
-	for sent < total {
-		b := buf
-		if rest := total - sent; rest < int64(len(b)) {
-			b = b[:rest]
-		}
-		n, err := c.Write(b)
-		sent += int64(n)
-		if err != nil {
-			fail("write after %d bytes: %v", sent, err)
-		}
+	sent, err := stream.WriteN(c, buf, total)
+	if err != nil {
+		fail("write after %d bytes: %v", sent, err)
 	}
 	if err := c.CloseWrite(); err != nil {
 		fail("half-close: %v", err)

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"wasinet.bench/internal/stream"
 
 	"wasinet.dev/wasinet"
 )
@@ -45,17 +46,9 @@ func send(addr string, total int64) {
 	for i := range buf {
 		buf[i] = byte(i * 7)
 	}
-	var sent int64
-	for sent < total {
-		b := buf
-		if rest := total - sent; rest < int64(len(b)) {
-			b = b[:rest]
-		}
-		n, err := c.Write(b)
-		sent += int64(n)
-		if err != nil {
-			fail("write after %d bytes: %v", sent, err)
-		}
+	sent, err := stream.WriteN(c, buf, total)
+	if err != nil {
+		fail("write after %d bytes: %v", sent, err)
 	}
 	if err := c.Close(); err != nil {
 		fail("close: %v", err)
