@@ -112,27 +112,29 @@ Result<std::shared_ptr<Socket>> socket_of(wasi::Context& ctx, wasi::Fd fd, wasi:
   return ctx.fds.get_as<Socket>(fd, required, Errno::notsock);
 }
 
-Result<wasi::Fd> insert_socket(wasi::Context& ctx, std::shared_ptr<Socket> socket,
-                               uint16_t flags) {
+// `connection`: the socket counts against the connection cap (--max-conns).
+static Result<wasi::Fd> insert_socket_entry(wasi::Context& ctx, std::shared_ptr<Socket> socket,
+                                            uint16_t flags, bool connection) {
   wasi::FdEntry e;
   e.object = std::move(socket);
   e.rights_base = rights::socket;
   e.rights_inheriting = 0;
   // Only NONBLOCK means anything on a socket (Socket::set_host_flags).
   e.fdflags = flags & fdflags::nonblock;
+  e.connection = connection;
   return ctx.fds.insert(std::move(e));
 }
 
+Result<wasi::Fd> insert_socket(wasi::Context& ctx, std::shared_ptr<Socket> socket,
+                               uint16_t flags) {
+  return insert_socket_entry(ctx, std::move(socket), flags, false);
+}
+
 // A socket the guest made (sock_open, accept) counts against the
-// connection cap (--max-conns) until it listens; a host-made one does not.
+// connection cap until it listens; a host-made one does not.
 static Result<wasi::Fd> insert_guest_socket(wasi::Context& ctx, std::shared_ptr<Socket> socket,
                                             uint16_t flags) {
-  wasi::FdEntry e;
-  e.object = std::move(socket);
-  e.rights_base = rights::socket;
-  e.fdflags = flags & fdflags::nonblock;
-  e.connection = true;
-  return ctx.fds.insert(std::move(e));
+  return insert_socket_entry(ctx, std::move(socket), flags, true);
 }
 
 Result<wasi::Fd> open_socket(wasi::Context& ctx, Family family, SocketType type, int protocol,
