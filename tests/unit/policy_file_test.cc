@@ -97,6 +97,11 @@ TEST_F(PolicyFile, MistakesNameTheFileAndTheKey) {
       {"i.toml", "deny-net = true\n", "\"deny-net\" must be an array of strings"},
       {"j.toml", "[allow]\nnet = [\"x\"]\n", "unknown key \"allow\""},
       {"k.toml", "net-log = \"\"\n", "\"net-log\" must be a file name"},
+      // as on the command line: no empty rule, no near-miss of a set
+      {"l.toml", "allow-net = [\"\"]\n", "--allow-net=: empty rule"},
+      {"m.json", R"({"deny-net": [" "]})", "white space"},
+      {"n.toml", "allow-listen = [\"loopbak\"]\n", "looks like the named set loopback"},
+      {"o.json", R"({"allow-listen": ["127.0.0.1:0"]})", "port 0 in a rule means no port"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
