@@ -111,9 +111,19 @@ TEST_F(PolicyFile, MistakesNameTheFileAndTheKey) {
   }
 }
 
-TEST_F(PolicyFile, MissingFile) {
+// The OS's reason, not "not valid JSON" for a directory nor a bare
+// "cannot read" for a missing file.
+TEST_F(PolicyFile, UnreadableFileSaysWhy) {
   NetPolicy p;
-  EXPECT_THROW(load_policy_file(dir_ / "none.toml", p), Error);
+  for (const auto& [path, why] : {std::pair{dir_ / "none.toml", "No such file or directory"},
+                                  std::pair{dir_, "is a directory, not a policy file"}}) {
+    try {
+      load_policy_file(path, p);
+      ADD_FAILURE() << "loaded " << path;
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()), "--net-policy " + path.string() + ": " + why);
+    }
+  }
 }
 
 }  // namespace
