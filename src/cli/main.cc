@@ -12,10 +12,10 @@
 #include <vector>
 
 #include "cli/dir_flag.hh"
-#include "cli/help_formatter.hh"
 #include "cli/limit_flags.hh"
 #include "cli/listen_flag.hh"
 #include "cli/net_flags.hh"
+#include "cli/run_words.hh"
 #include "engine/engine.hh"
 #include "runtime/module_loader.hh"
 #include "runtime/runner.hh"
@@ -71,6 +71,7 @@ int run_command(const RunFlags& f, const std::vector<std::string>& positional) {
     for (const std::string& l : f.listens) config.listeners.push_back(parse_listen_flag(l));
     config.net = net_policy_from_flags(f.net);
     parse_limit_flags(f.limits, config);
+    config.environ = build_environ(f);
   } catch (const Error& e) {
     std::fprintf(stderr, "wasinet: %s\n", e.what());
     return kExitUsage;
@@ -79,7 +80,6 @@ int run_command(const RunFlags& f, const std::vector<std::string>& positional) {
   config.ca_certs = !f.no_ca_certs;
   config.module = positional.front();
   config.args.assign(positional.begin() + 1, positional.end());
-  config.environ = build_environ(f);
   for (const std::string& d : f.dirs) config.dirs.push_back(parse_dir_flag(d));
   config.use_cache = !f.no_cache;
   config.cache_dir = f.cache_dir;
@@ -103,14 +103,11 @@ int compile_command(const std::string& input, std::string output, bool interrupt
   return 0;
 }
 
-// The flags whose value is optional take it only after '=': a separate
-// word is the program. When that word is no file, it was meant as a rule.
-const char* value_taken_as_program(const std::vector<std::string>& words,
-                                   const std::vector<std::string>& guest_words) {
-  if (words.empty() || guest_words.empty()) return nullptr;
-  for (const char* flag : {"--allow-net", "--allow-listen"})
-    if (words.back() == flag && !std::filesystem::exists(guest_words.front())) return flag;
-  return nullptr;
+// `wasinet app.wasm`: a program where a command should be.
+bool looks_like_program(const std::string& word) {
+  std::error_code ec;
+  return word.ends_with(".wasm") || word.ends_with(".cwasm") ||
+         std::filesystem::is_regular_file(word, ec);
 }
 
 int main_impl(int argc, char** argv) {
@@ -119,7 +116,6 @@ int main_impl(int argc, char** argv) {
       "networking, inside a sandbox whose host decides what the guest may reach.",
       "wasinet"};
   app.set_version_flag("--version", std::string("wasinet 0.1.0"));
-  app.formatter(help_formatter());  // before the subcommands, which copy it
   app.require_subcommand(1);
   app.footer(
       "Examples:\n"
@@ -199,38 +195,38 @@ int main_impl(int argc, char** argv) {
   // look like our own flags: split them off before CLI11 sees them.
   std::vector<std::string> words(argv + 1, argv + argc);
   std::vector<std::string> guest_words;
-  if (!words.empty() && words.front() == "run") {
-    size_t i = 1;
-    while (i < words.size()) {
-      const std::string& w = words[i];
-      if (w == "--") {
-        guest_words.assign(words.begin() + static_cast<long>(i) + 1, words.end());
-        words.resize(i);
-        break;
-      }
-      if (w.empty() || w[0] != '-') {
-        guest_words.assign(words.begin() + static_cast<long>(i), words.end());
-        words.resize(i);
-        break;
-      }
-      // An option that takes a value, written as two words, consumes the next one.
-      // (Flags have type size 1 but expect 0 items: ask for the item count.)
-      const CLI::Option* opt = w.find('=') == std::string::npos ? run->get_option_no_throw(w) : nullptr;
-      i += (opt && opt->get_items_expected_min() > 0) ? 2 : 1;
+  if (!words.empty() && words.front() == run->get_name()) {
+    try {
+      RunWords split = split_run_words(
+          words,
+          [&](const std::string& w) {
+            // Flags have type size 1 but expect 0 items: ask for the item count.
+            const CLI::Option* opt = run->get_option_no_throw(w);
+            return opt && opt->get_items_expected_min() > 0;
+          },
+          flags.net);
+      words = std::move(split.flags);
+      guest_words = std::move(split.guest);
+    } catch (const Error& e) {
+      std::fprintf(stderr, "wasinet: %s\n", e.what());
+      return kExitUsage;
     }
   }
   // CLI11 would report a word it does not know as "a subcommand is required".
   if (!words.empty() && !words.front().empty() && words.front()[0] != '-' &&
       words.front() != run->get_name() && words.front() != compile->get_name()) {
-    std::fprintf(stderr, "wasinet: unknown command %s (see `wasinet --help`)\n", words.front().c_str());
+    std::fprintf(stderr, "wasinet: unknown command %s (%s)\n", words.front().c_str(),
+                 looks_like_program(words.front())
+                     ? ("to run it: wasinet run " + words.front()).c_str()
+                     : "the commands are run and compile; see `wasinet --help`");
     return kExitUsage;
   }
-  // `--allow-net loopback app.wasm` would run a program named "loopback".
-  if (const char* flag = value_taken_as_program(words, guest_words)) {
-    std::fprintf(stderr, "wasinet: %s takes its rules after '=' (%s=%s): \"%s\" is no program\n", flag,
-                 flag, guest_words.front().c_str(), guest_words.front().c_str());
-    return kExitUsage;
-  }
+  // Help for the command the mistake is in: `wasinet --help` does not list
+  // run's flags.
+  const std::string see =
+      !words.empty() && (words.front() == run->get_name() || words.front() == compile->get_name())
+          ? "wasinet " + words.front() + " --help"
+          : "wasinet --help";
   std::reverse(words.begin(), words.end());  // CLI11 parses a reversed vector
 
   try {
@@ -240,7 +236,7 @@ int main_impl(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "wasinet: %s (see `wasinet --help`)\n", e.what());
+    std::fprintf(stderr, "wasinet: %s (see `%s`)\n", e.what(), see.c_str());
     return kExitUsage;
   }
 

@@ -133,7 +133,11 @@ class Module {
 // wasinet::Error with the parser's message.
 std::vector<uint8_t> wat_to_wasm(std::string_view wat);
 
-// Bytes that mark a serialized module (an ELF image), as opposed to wasm.
+// Bytes that mark a serialized module (an ELF image marked as wasmtime's),
+// as opposed to wasm or to a native program.
 bool looks_precompiled(std::span<const uint8_t> bytes);
+
+// Bytes that start an ELF file: a precompiled module or a native program.
+bool looks_elf(std::span<const uint8_t> bytes);
 
 }  // namespace wasinet::engine

@@ -320,9 +320,17 @@ std::vector<uint8_t> wat_to_wasm(std::string_view wat) {
   return bytes;
 }
 
-bool looks_precompiled(std::span<const uint8_t> bytes) {
+bool looks_elf(std::span<const uint8_t> bytes) {
   return bytes.size() >= 4 && bytes[0] == 0x7f && bytes[1] == 'E' && bytes[2] == 'L' &&
          bytes[3] == 'F';
+}
+
+// wasmtime marks its ELF images with an OS/ABI byte of its own
+// (ELFOSABI_WASMTIME, 200) and refuses any ELF without it: a host program
+// such as /bin/ls is an ELF file, not a precompiled module.
+bool looks_precompiled(std::span<const uint8_t> bytes) {
+  constexpr uint8_t kElfOsAbiWasmtime = 200;
+  return looks_elf(bytes) && bytes.size() >= 8 && bytes[7] == kElfOsAbiWasmtime;
 }
 
 }  // namespace wasinet::engine

@@ -193,3 +193,32 @@ func TestExampleUnixSocket(t *testing.T) {
 	expectCode(t, r, 0)
 	expectStdout(t, r, "hello unix\n")
 }
+
+// wordfreq: a plain Go program on the files of examples/data, mapped
+// read-only as the README shows, writing its table into a second --dir;
+// nothing but its own lines on stdout.
+func TestExampleWordfreq(t *testing.T) {
+	w := example(t, "wordfreq")
+	out := t.TempDir()
+	r := run(t, opts{}, "run", "--dir", repoPath(t, "examples/data")+"::/data:ro", "--dir", out+"::/out",
+		w, "/data", "/out/words.txt")
+	expectCode(t, r, 0)
+	expectStdout(t, r, "2 files, 40 distinct words; top 5:\n"+
+		"  the          9\n  it           7\n  a            4\n  may          4\n  program      4\n"+
+		"full table written to /out/words.txt\n")
+	table, err := os.ReadFile(filepath.Join(out, "words.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(table), "\n"), "\n")
+	if len(lines) != 40 || lines[0] != "9 the" {
+		t.Errorf("words.txt: %d lines starting %q, want 40 starting \"9 the\"", len(lines), lines[0])
+	}
+	// /data is read-only: the table cannot go there.
+	r = run(t, opts{}, "run", "--dir", repoPath(t, "examples/data")+"::/data:ro", w, "/data", "/data/words.txt")
+	expectCode(t, r, 1)
+	if _, err := os.Stat(repoPath(t, "examples/data/words.txt")); err == nil {
+		t.Errorf("wordfreq wrote into the read-only examples/data")
+		os.Remove(repoPath(t, "examples/data/words.txt"))
+	}
+}
