@@ -63,7 +63,8 @@ be wasip1 and wasm. The overlay files are written once to
 $WASINET_GO_OVERLAY_DIR (default ~/.cache/wasinet/go-overlay).
 
 Exit status: go's own; 2 for a usage mistake; 125 when the toolchain cannot
-be used (no go on PATH, an unsupported release, the overlay not writable).
+be used (no go on PATH, an unsupported release, an overlay directory that
+cannot be written, a -overlay of yours that replaces wasinet's files).
 )";
 
 // wasinet run's flags that `wasinet go test|run` passes on.
@@ -236,13 +237,14 @@ void check_target_env() {
 struct GoEnv {
   std::string version;
   fs::path goroot;
+  fs::path gomodcache;
   std::string goflags;
 };
 
 GoEnv go_env(const fs::path& go, const Invocation& inv) {
   std::vector<std::string> argv = {go.string(), "env"};
   if (inv.chdir) argv.insert(argv.end(), {"-C", *inv.chdir});
-  argv.insert(argv.end(), {"-json", "GOVERSION", "GOROOT", "GOFLAGS"});
+  argv.insert(argv.end(), {"-json", "GOVERSION", "GOROOT", "GOMODCACHE", "GOFLAGS"});
   const std::optional<std::string> out = capture_stdout(argv);
   if (!out) throw Error("go: `" + go.string() + " env` failed (see above)");
   const nlohmann::json j = nlohmann::json::parse(*out, nullptr, /*allow_exceptions=*/false);
@@ -250,7 +252,7 @@ GoEnv go_env(const fs::path& go, const Invocation& inv) {
       !j.value("GOROOT", nlohmann::json()).is_string())
     throw Error("go: cannot read the output of `" + go.string() + " env -json`");
   return {j["GOVERSION"].get<std::string>(), j["GOROOT"].get<std::string>(),
-          j.value("GOFLAGS", std::string())};
+          j.value("GOMODCACHE", std::string()), j.value("GOFLAGS", std::string())};
 }
 
 // A -overlay=FILE in GOFLAGS (which only takes the `=` form there).
@@ -264,6 +266,27 @@ std::optional<std::string> overlay_in_goflags(const std::string& goflags) {
     pos = end + 1;
   }
   return found;
+}
+
+// A toolchain that go downloaded (GOTOOLCHAIN=go1.27.3, or a go.mod's
+// toolchain line) lives in the module cache, and go refuses an overlay of
+// files there. The same GOROOT is reachable through a symlink of our own,
+// outside it: its go is then run with GOROOT set to that path (and
+// GOTOOLCHAIN=local, as the toolchain is already the chosen one).
+fs::path goroot_outside_modcache(const GoEnv& env, const fs::path& root) {
+  const std::string cache = env.gomodcache.string();
+  const std::string goroot = env.goroot.string();
+  if (cache.empty() || goroot.rfind(cache + "/", 0) != 0) return env.goroot;
+  const fs::path link = root / ("goroot-" + env.version.substr(0, env.version.find(' ')));
+  std::error_code ec;
+  if (fs::read_symlink(link, ec) == env.goroot) return link;
+  const fs::path tmp = root / (".tmp-link-" + std::to_string(::getpid()));
+  fs::remove(tmp, ec);
+  fs::create_directory_symlink(env.goroot, tmp, ec);
+  if (ec) throw Error("cannot create " + tmp.string() + ": " + ec.message());
+  fs::rename(tmp, link, ec);
+  if (ec) throw Error("cannot install " + link.string() + ": " + ec.message());
+  return link;
 }
 
 int run_go(const std::vector<std::string>& args) {
@@ -282,10 +305,18 @@ int run_go(const std::vector<std::string>& args) {
   std::optional<fs::path> user_overlay;
   if (!inv.overlay) inv.overlay = overlay_in_goflags(env.goflags);
   if (inv.overlay) user_overlay = fs::path(*inv.overlay).is_absolute() ? fs::path(*inv.overlay) : go_dir / *inv.overlay;
-  const fs::path files = go_overlay::install_files(*overlay, go_overlay::default_root());
-  const fs::path json = go_overlay::write_overlay_json(*overlay, files, env.goroot, user_overlay, go_dir);
+  const fs::path root = go_overlay::default_root();
+  const fs::path files = go_overlay::install_files(*overlay, root);
+  const fs::path goroot = goroot_outside_modcache(env, root);
+  const fs::path json = go_overlay::write_overlay_json(*overlay, files, goroot, user_overlay, go_dir);
+  fs::path go_binary = *go;
+  if (goroot != env.goroot) {
+    go_binary = goroot / "bin/go";
+    ::setenv("GOROOT", goroot.c_str(), 1);
+    ::setenv("GOTOOLCHAIN", "local", 1);
+  }
 
-  std::vector<std::string> argv = {go->string(), inv.verb};
+  std::vector<std::string> argv = {go_binary.string(), inv.verb};
   if (inv.chdir) argv.insert(argv.end(), {"-C", *inv.chdir});
   argv.push_back("-overlay=" + json.string());
   if (inv.verb == "test" || inv.verb == "run") {
@@ -296,7 +327,7 @@ int run_go(const std::vector<std::string>& args) {
   argv.insert(argv.end(), inv.go_args.begin(), inv.go_args.end());
   std::vector<char*> c = c_argv(argv);
   ::execv(c[0], c.data());
-  throw Error("go: cannot run " + go->string() + ": " + std::strerror(errno));
+  throw Error("go: cannot run " + go_binary.string() + ": " + std::strerror(errno));
 }
 
 }  // namespace

@@ -242,7 +242,8 @@ fs::path write_overlay_json(const EmbeddedRelease& r, const fs::path& files_dir,
   for (size_t i = 0; i < r.file_count; ++i)
     replace[(src / r.files[i].path).string()] = (files_dir / r.files[i].path).string();
   if (user_overlay) {
-    for (const auto& [from, to] : read_user_overlay(*user_overlay).items()) {
+    const nlohmann::json theirs = read_user_overlay(*user_overlay);
+    for (const auto& [from, to] : theirs.items()) {
       const fs::path abs = (fs::path(from).is_absolute() ? fs::path(from) : go_dir / from).lexically_normal();
       if (replace.contains(abs.string()))
         throw Error("-overlay " + user_overlay->string() + " replaces " + abs.string() +

@@ -40,8 +40,10 @@ func listeningOn(g *guestProc) string {
 
 // httpserver: http.Serve on wasinet.Listen, answering a native client; the
 // handler sees the client's true address, and a 1 MiB body echoes intact.
-func TestExampleHTTPServer(t *testing.T) {
-	w := example(t, "httpserver")
+func TestExampleHTTPServer(t *testing.T) { checkHTTPServerExample(t, example(t, "httpserver")) }
+
+// checkHTTPServerExample runs the httpserver example built as w.
+func checkHTTPServerExample(t *testing.T, w string) {
 	g := startGuest(t, opts{}, "run", "--allow-listen=loopback", w, "-addr", "127.0.0.1:0")
 	base := listeningOn(g)
 	if !strings.HasPrefix(base, "http://127.0.0.1:") {
@@ -172,8 +174,10 @@ func TestExampleUDPEcho(t *testing.T) {
 }
 
 // unixsocket: the guest's /run/echo.sock is the host's DIR/echo.sock.
-func TestExampleUnixSocket(t *testing.T) {
-	w := example(t, "unixsocket")
+func TestExampleUnixSocket(t *testing.T) { checkUnixSocketExample(t, example(t, "unixsocket")) }
+
+// checkUnixSocketExample runs the unixsocket example built as w.
+func checkUnixSocketExample(t *testing.T, w string) {
 	dir := t.TempDir()
 	grant := []string{"run", "--dir", dir + "::/run", "--allow-unix=" + dir, w}
 	g := startGuest(t, opts{}, append(grant, "-listen", "/run/echo.sock")...)
