@@ -197,3 +197,25 @@ func checkUnixSocketExample(t *testing.T, w string) {
 	expectCode(t, r, 0)
 	expectStdout(t, r, "hello unix\n")
 }
+
+// plainhttp imports nothing of wasinet's; CMake builds it with `wasinet go
+// build`. It serves a native client and, through http.Get, fetches from a
+// native server by name (resolved by the host).
+func TestExamplePlainHTTP(t *testing.T) {
+	w := example(t, "plainhttp")
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(rw, "native peer here")
+	}))
+	t.Cleanup(srv.Close)
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
+	g := startGuest(t, opts{}, "run", "--allow-listen=loopback", "--allow-net=localhost:"+port, w, "-addr", "127.0.0.1:0")
+	base := listeningOn(g)
+	if body := curl(t, nil, base+"/"); !strings.HasPrefix(body, "Hello from plain net/http on wasip1! You are 127.0.0.1:") {
+		t.Fatalf("GET /: %q", body)
+	}
+	target := "http://localhost:" + port + "/"
+	want := target + " answered 200 OK with 16 bytes: \"native peer here\"\n"
+	if body := curl(t, nil, base+"/fetch?url="+target); body != want {
+		t.Fatalf("GET /fetch: %q, want %q\n%s", body, want, g.output())
+	}
+}
