@@ -56,7 +56,7 @@ func echoPacket(t *testing.T, network, addr string) string {
 var netclientChecks = []string{
 	"dial-tcp4", "dial-tcp6", "dialtimeout", "read-deadline", "dial-udp4", "dial-udp6", "udp-packetconn",
 	"dial-unix", "unixgram", "refused", "connect-timeout", "connect-cancel", "lookup-localhost", "resolver",
-	"tcpconn-options", "dialer-control", "own-listener",
+	"tcpconn-options", "dialer-control", "own-listener", "own-unix-listener",
 }
 
 func TestOverlayNetClientAgainstNativePeers(t *testing.T) {

@@ -84,7 +84,7 @@ func (fd *netFD) listen(ctx context.Context, laddr sockaddr,
 	var err error
 	if stream {
 		err = setDefaultListenerSockopts(fd.pfd.Sysfd)
-	} else if ua, ok := laddr.(*UDPAddr); ok && ua.IP != nil && ua.IP.IsMulticast() {
+	} else if ua, ok := laddr.(*UDPAddr); ok && ua != nil && ua.IP.IsMulticast() {
 		err = setDefaultMulticastSockopts(fd.pfd.Sysfd)
 	}
 	if err != nil {

@@ -185,6 +185,7 @@ func main() {
 	check("tcpconn-options", func() (string, error) { return tcpOptions(*tcp4) })
 	check("dialer-control", func() (string, error) { return dialerControl(*tcp4) })
 	check("own-listener", func() (string, error) { return ownListener() })
+	check("own-unix-listener", func() (string, error) { return ownUnixListener(*unixPath + ".own") })
 	finish()
 }
 
@@ -379,4 +380,38 @@ func ownListener() (string, error) {
 		return "", fmt.Errorf("Accept past its deadline: %v", err)
 	}
 	return fmt.Sprintf("%s accepted %s", l.Addr(), s.RemoteAddr()), nil
+}
+
+// ownUnixListener listens on a unix socket path, dials it and accepts; the
+// listener's Close removes the socket file, as on other systems.
+func ownUnixListener(path string) (string, error) {
+	os.Remove(path)
+	l, err := net.Listen("unix", path)
+	if err != nil {
+		return "", err
+	}
+	if l.Addr().String() != path {
+		l.Close()
+		return "", fmt.Errorf("listening on %q, want %q", l.Addr(), path)
+	}
+	go func() {
+		if c, err := l.Accept(); err == nil {
+			io.Copy(c, c)
+			c.Close()
+		}
+	}()
+	c, err := net.Dial("unix", path)
+	if err != nil {
+		l.Close()
+		return "", err
+	}
+	err = echo(c, "to myself over a unix socket")
+	c.Close()
+	if cerr := l.Close(); err == nil {
+		err = cerr
+	}
+	if _, serr := os.Stat(path); err == nil && !errors.Is(serr, os.ErrNotExist) {
+		err = fmt.Errorf("after Close, stat %s: %v (want it removed)", path, serr)
+	}
+	return fmt.Sprintf("%T on %s", l, path), err
 }
