@@ -45,7 +45,7 @@ everything built on them (net/http, database and RPC clients). Plain
 
 `test` and `run` run the program under `wasinet run` (through go's -exec),
 with the current directory as its working directory (read-write) and a
-fresh, empty /tmp that is deleted afterwards. The network is denied unless
+fresh, empty /tmp (unix sockets allowed in it) that is deleted afterwards. The network is denied unless
 granted: the `wasinet run` flags right after the command grant it:
   --allow-net[=RULE,...]  --deny-net=RULE,...  --allow-listen[=RULE,...]
   --allow-unix=PATH  --allow-dns  --net-policy=FILE  --net-log=FILE

@@ -1,9 +1,11 @@
 // `wasinet go _exec`: what `wasinet go test` and `wasinet go run` give go as
 // -exec. go runs it in the package's directory (test) or the caller's (run)
 // as `... _exec [run flags] -- PROGRAM ARGS...`; it runs PROGRAM under
-// `wasinet run` with that directory as the working directory and a private
+// `wasinet run` with that directory as the working directory (the rest of
+// its Go module read-only) and a private
 // /tmp (Go tests use t.TempDir, which is under os.TempDir, "/tmp" on
-// wasip1), then deletes the /tmp and exits with wasinet run's status.
+// wasip1) in which it may use unix sockets, then deletes the /tmp and
+// exits with wasinet run's status.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,6 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +51,17 @@ bool maps_tmp(const std::vector<std::string>& flags) {
     if (guest == "/tmp" || guest == "/tmp/") return true;
   }
   return false;
+}
+
+// The directory of the go.mod above `dir` (not `dir` itself), if any: tests
+// read ../testdata and the like.
+std::optional<fs::path> module_root_above(const fs::path& dir) {
+  std::error_code ec;
+  for (fs::path p = dir.parent_path(); !p.empty(); p = p.parent_path()) {
+    if (fs::is_regular_file(p / "go.mod", ec)) return p;
+    if (p == p.root_path()) break;
+  }
+  return std::nullopt;
 }
 
 // Tests may leave read-only files and directories behind.
@@ -93,7 +107,12 @@ int go_exec_command(const std::vector<std::string>& args) {
   }
 
   std::vector<std::string> argv = {fs::read_symlink("/proc/self/exe", ec).string(), "run", "--dir", cwd.string()};
-  if (!tmp.empty()) argv.insert(argv.end(), {"--dir", tmp + "::/tmp"});
+  // The rest of the module, read-only, unless the package is its root.
+  if (!fs::is_regular_file(cwd / "go.mod", ec))
+    if (auto root = module_root_above(cwd)) argv.insert(argv.end(), {"--dir", root->string() + "::" + root->string() + ":ro"});
+  // Unix sockets inside the private /tmp reach nothing but the program
+  // itself (Go's tests make theirs under t.TempDir()).
+  if (!tmp.empty()) argv.insert(argv.end(), {"--dir", tmp + "::/tmp", "--allow-unix=" + tmp});
   argv.insert(argv.end(), flags.begin(), flags.end());
   argv.insert(argv.end(), sep, args.end());  // "--", PROGRAM, ARGS...
   std::vector<char*> c;

@@ -63,7 +63,8 @@ func wasinetEncode(family int, sa syscall.Sockaddr) (*wasinetRawAddr, error) {
 }
 
 // sockaddr decodes an address the host wrote. An unnamed unix socket
-// arrives as "@", which is also how package net names one on Linux.
+// arrives as "@" and becomes the empty name, which is what package net's
+// readers test for (UnixConn.ReadFrom then reports no sender).
 func (a *wasinetRawAddr) sockaddr() (syscall.Sockaddr, error) {
 	h := wasinetFamilies()
 	family := byteorder.LEUint16(a[0:])
@@ -84,6 +85,9 @@ func (a *wasinetRawAddr) sockaddr() (syscall.Sockaddr, error) {
 				path = path[:i]
 				break
 			}
+		}
+		if string(path) == "@" {
+			path = nil
 		}
 		return &syscall.SockaddrUnix{Name: string(path)}, nil
 	}

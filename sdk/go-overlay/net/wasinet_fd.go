@@ -16,31 +16,28 @@ import (
 	"time"
 )
 
-// netFD is what the rest of package net (the *_posix.go files, conn,
-// rawConn) knows a socket by; the field names are theirs.
+// netFD is the socket as the rest of package net (the *_posix.go files,
+// conn, rawConn) sees it: those files read and write these fields by name.
 type netFD struct {
 	pfd poll.FD
 
-	// immutable until Close
-	family      int // wasip1 numbering (syscall.AF_*), not the host's
-	sotype      int
-	isConnected bool // handshake completed or use of association with peer
+	// Set when the socket is made, bound or connected; read-only after.
+	family      int  // wasip1 numbering (syscall.AF_*), not the host's
+	sotype      int  // syscall.SOCK_STREAM or SOCK_DGRAM
+	isConnected bool // connected to a peer: a stream's connect finished, or a datagram socket's
 	net         string
 	laddr       Addr
 	raddr       Addr
 }
 
-func newFD(sysfd, family, sotype int, net string) *netFD {
-	return &netFD{
-		pfd: poll.FD{
-			Sysfd:         sysfd,
-			IsStream:      sotype == syscall.SOCK_STREAM,
-			ZeroReadIsEOF: sotype != syscall.SOCK_DGRAM && sotype != syscall.SOCK_RAW,
-		},
-		family: family,
-		sotype: sotype,
-		net:    net,
-	}
+// newFD wraps host socket s. A zero-byte read is the end of a stream, but
+// an empty datagram on a datagram socket.
+func newFD(s, family, sotype int, net string) *netFD {
+	fd := &netFD{family: family, sotype: sotype, net: net}
+	fd.pfd.Sysfd = s
+	fd.pfd.IsStream = sotype == syscall.SOCK_STREAM
+	fd.pfd.ZeroReadIsEOF = sotype == syscall.SOCK_STREAM || sotype == syscall.SOCK_SEQPACKET
+	return fd
 }
 
 // init registers the fd with the netpoller.

@@ -81,7 +81,13 @@ func fileListener(f *os.File) (Listener, error) {
 		return &TCPListener{fd: fd}, nil
 	case *UnixAddr:
 		if fd.sotype == syscall.SOCK_STREAM {
-			return &UnixListener{fd: fd, path: laddr.Name, unlink: false}, nil
+			// A socket the host opened (--listen unix://...) has no guest
+			// name; UnixListener needs a non-empty path ("@": never unlinked).
+			path := laddr.Name
+			if path == "" {
+				path = "@"
+			}
+			return &UnixListener{fd: fd, path: path, unlink: false}, nil
 		}
 	}
 	fd.Close()

@@ -110,8 +110,8 @@ func (fd *netFD) listen(ctx context.Context, laddr sockaddr,
 	if err != nil {
 		return os.NewSyscallError("getsockname", err)
 	}
-	if ua, ok := bound.(*syscall.SockaddrUnix); ok && (ua.Name == "" || ua.Name == "@") {
-		bound = lsa // the host names a unix socket by the path it was bound to; be safe
+	if ua, ok := bound.(*syscall.SockaddrUnix); ok && ua.Name == "" {
+		bound = lsa // the host names a bound unix socket by its path; in case it did not
 	}
 	fd.setAddr(fd.addrFunc()(bound), nil)
 	return nil
