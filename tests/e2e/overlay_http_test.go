@@ -12,6 +12,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -103,20 +104,47 @@ func TestOverlayHTTPListenAndServe(t *testing.T) {
 
 // net.FileListener on a `wasinet run --listen` socket is a real
 // *net.TCPListener with the true address (Go's fake network reports an
-// empty one), and serves.
+// empty one), or a *net.UnixListener; it serves, and closes.
 func TestOverlayFileListener(t *testing.T) {
 	forEachRelease(t, func(t *testing.T, r goRelease) {
 		w := overlayGuest(t, r, "./guests/filelisten")
-		g := startGuest(t, opts{}, "run", "--listen", "tcp://127.0.0.1:0", w)
-		url, _ := g.hostListening()
-		addr := strings.TrimPrefix(url, "tcp://")
-		if want := "listener *net.TCPListener tcp " + addr; g.waitLine("listener ", guestStartTimeout) != want {
-			t.Fatalf("want %q\n%s", want, g.output())
-		}
-		if body := curl(t, nil, "http://"+addr+"/"); !strings.HasPrefix(body, "served on "+addr+" for 127.0.0.1:") {
-			t.Fatalf("curl got %q", body)
-		}
+		t.Run("tcp", func(t *testing.T) {
+			g := startGuest(t, opts{}, "run", "--listen", "tcp://127.0.0.1:0", w)
+			url, _ := g.hostListening()
+			addr := strings.TrimPrefix(url, "tcp://")
+			if want := "listener *net.TCPListener tcp " + addr; g.waitLine("listener ", guestStartTimeout) != want {
+				t.Fatalf("want %q\n%s", want, g.output())
+			}
+			if body := curl(t, nil, "http://"+addr+"/"); !strings.HasPrefix(body, "served on "+addr+" for 127.0.0.1:") {
+				t.Fatalf("curl got %q", body)
+			}
+			curl(t, nil, "http://"+addr+"/close")
+			expectClosed(t, g)
+		})
+		t.Run("unix", func(t *testing.T) {
+			sock := filepath.Join(shortTempDir(t), "app.sock")
+			g := startGuest(t, opts{}, "run", "--listen", "unix://"+sock, w)
+			// The host opened it: the guest has no path for it.
+			if want := "listener *net.UnixListener unix "; g.waitLine("listener ", guestStartTimeout) != want {
+				t.Fatalf("want %q\n%s", want, g.output())
+			}
+			if body := curl(t, []string{"--unix-socket", sock}, "http://guest/"); !strings.HasPrefix(body, "served on  for ") {
+				t.Fatalf("curl got %q", body)
+			}
+			curl(t, []string{"--unix-socket", sock}, "http://guest/close")
+			expectClosed(t, g)
+		})
 	})
+}
+
+// expectClosed checks that filelisten closed its listener cleanly and
+// that Serve then returned.
+func expectClosed(t *testing.T, g *guestProc) {
+	t.Helper()
+	res := g.wait(peerTimeout)
+	if res.code != 0 || !strings.Contains(res.stdout, "close: <nil>\nserve: ") {
+		t.Fatalf("after /close\n%s", res)
+	}
 }
 
 // 10,000 requests from 16 native clients through a keep-alive pool: all
