@@ -43,10 +43,11 @@ everything built on them (net/http, database and RPC clients). Plain
   wasinet go run --allow-net='*.example.com:443' . -flag value
   wasinet go vet ./...
 
-`test` and `run` run the program under `wasinet run` (through go's -exec),
-with the current directory as its working directory (read-write) and a
-fresh, empty /tmp (unix sockets allowed in it) that is deleted afterwards. The network is denied unless
-granted: the `wasinet run` flags right after the command grant it:
+`test` and `run` run the program under `wasinet run` (through go's -exec):
+its working directory is the current one (a test's: its package's),
+read-write, the rest of its Go module is read-only, and /tmp is a fresh
+directory (unix sockets allowed in it) deleted afterwards. The network is
+denied unless granted by `wasinet run` flags right after the command:
   --allow-net[=RULE,...]  --deny-net=RULE,...  --allow-listen[=RULE,...]
   --allow-unix=PATH  --allow-dns  --net-policy=FILE  --net-log=FILE
   --dir=HOST[::GUEST][:ro]  --env=K[=V]  --inherit-env  --listen=URL
