@@ -108,6 +108,10 @@ std::string_view go_flag_name(std::string_view w) {
   return w.substr(0, w.find('='));
 }
 
+bool is_run_flag(std::string_view name) {
+  return kRunValueFlags.contains(name) || kRunOptionalValueFlags.contains(name) || kRunBoolFlags.contains(name);
+}
+
 Invocation parse(const std::vector<std::string>& args) {
   Invocation inv;
   inv.verb = args.front();
@@ -117,7 +121,7 @@ Invocation parse(const std::vector<std::string>& args) {
     const std::string& w = args[i];
     const std::string_view name = flag_name(w);
     const bool value = kRunValueFlags.contains(name);
-    if (!value && !kRunOptionalValueFlags.contains(name) && !kRunBoolFlags.contains(name)) break;
+    if (!is_run_flag(name)) break;
     if (!runs)
       throw UsageError("go " + inv.verb + ": " + std::string(name) +
                        " is a `wasinet run` flag, for `wasinet go test` and `wasinet go run`");
@@ -150,6 +154,10 @@ Invocation parse(const std::vector<std::string>& args) {
       inv.go_args.push_back(w);
       continue;
     }
+    if (is_run_flag(flag_name(w)))
+      throw UsageError("go " + inv.verb + ": " + std::string(flag_name(w)) + " is a `wasinet run` flag" +
+                       (runs ? ": put it right after `" + inv.verb + "`, before go's flags"
+                             : ", for `wasinet go test` and `wasinet go run`"));
     const bool inline_value = w.find('=') != std::string::npos;
     const bool next_is_value = !inline_value && kGoValueFlags.contains(name) && i + 1 < args.size();
     if (name == "overlay") {

@@ -66,6 +66,8 @@ func TestOverlayGoCommandUsageErrors(t *testing.T) {
 		{[]string{"build", "."}, []string{"GOOS=linux"}, "GOOS=linux is set"},
 		{[]string{"build", "."}, []string{"GOARCH=amd64"}, "GOARCH=amd64 is set"},
 		{[]string{"test", "--dir"}, nil, "--dir needs a value"},
+		{[]string{"test", "-v", "--allow-net=loopback", "./gotest"}, nil, "put it right after `test`"},
+		{[]string{"vet", "-v", "--allow-dns", "./gotest"}, nil, "--allow-dns is a `wasinet run` flag"},
 	} {
 		expectOneLineError(t, runGo(t, dir, c.env, c.args...), 2, c.mention)
 	}
