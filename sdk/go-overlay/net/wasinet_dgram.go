@@ -19,16 +19,10 @@ import (
 func (fd *netFD) recv(p []byte, flags int, from *wasinetRawAddr) (n, oflags int, err error) {
 	var errno syscall.Errno
 	err = fd.pfd.RawRead(func(s uintptr) bool {
-		for {
-			n, oflags, errno = wasinetRecvFrom(int(s), p, flags, from)
-			switch errno {
-			case syscall.EINTR:
-				continue
-			case syscall.EAGAIN:
-				return false
-			}
-			return true
-		}
+		n, oflags, errno = wasinetRecvFrom(int(s), p, flags, from)
+		// On EAGAIN (or EINTR) wait in the poller; it answers at once if
+		// the socket is ready after all.
+		return errno != syscall.EAGAIN && errno != syscall.EINTR
 	})
 	runtime.KeepAlive(fd)
 	if err == nil && errno != 0 {
@@ -49,16 +43,8 @@ func (fd *netFD) send(p []byte, sa syscall.Sockaddr) (int, error) {
 	var n int
 	var errno syscall.Errno
 	err := fd.pfd.RawWrite(func(s uintptr) bool {
-		for {
-			n, errno = wasinetSendTo(int(s), p, to)
-			switch errno {
-			case syscall.EINTR:
-				continue
-			case syscall.EAGAIN:
-				return false
-			}
-			return true
-		}
+		n, errno = wasinetSendTo(int(s), p, to)
+		return errno != syscall.EAGAIN && errno != syscall.EINTR
 	})
 	runtime.KeepAlive(fd)
 	if err == nil && errno != 0 {

@@ -128,10 +128,10 @@ func (fd *netFD) accept() (*netFD, error) {
 		for {
 			s, peer, errno = wasinetAccept(int(sysfd))
 			switch errno {
-			case syscall.EINTR, syscall.ECONNABORTED:
+			case syscall.ECONNABORTED:
 				continue // a connection that went away while queued: take the next
-			case syscall.EAGAIN:
-				return false
+			case syscall.EAGAIN, syscall.EINTR:
+				return false // wait in the poller (at once again if it is ready)
 			}
 			return true
 		}
