@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cli/dir_flag.hh"
+#include "cli/go_command.hh"
 #include "cli/limit_flags.hh"
 #include "cli/listen_flag.hh"
 #include "cli/net_flags.hh"
@@ -121,7 +122,8 @@ int main_impl(int argc, char** argv) {
       "Examples:\n"
       "  wasinet run app.wasm arg1 arg2\n"
       "  wasinet run --dir ./data::/data --env MODE=test app.wasm\n"
-      "  wasinet compile app.wasm -o app.cwasm\n\n"
+      "  wasinet compile app.wasm -o app.cwasm\n"
+      "  wasinet go build -o app.wasm .   # net.Listen, net.Dial... reach the host\n\n"
       "Run `wasinet COMMAND --help` for a command's options (--dir, --env, ...).");
 
   RunFlags flags;
@@ -191,9 +193,13 @@ int main_impl(int argc, char** argv) {
   compile->add_flag("--interruptible", compile_interruptible,
                     "Compile in the epoch checks `run --timeout` needs (guest code runs ~12% slower)");
 
+  // `wasinet go` hands its words to the go command: parsed by go_command.
+  app.add_subcommand("go", "Build, test, run or vet a Go program for wasip1 with real sockets (`wasinet go --help`)");
+
   // APP.wasm and everything after it belong to the guest, even words that
   // look like our own flags: split them off before CLI11 sees them.
   std::vector<std::string> words(argv + 1, argv + argc);
+  if (!words.empty() && words.front() == "go") return go_command({words.begin() + 1, words.end()});
   std::vector<std::string> guest_words;
   if (!words.empty() && words.front() == run->get_name()) {
     try {

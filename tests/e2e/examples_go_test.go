@@ -40,8 +40,10 @@ func listeningOn(g *guestProc) string {
 
 // httpserver: http.Serve on wasinet.Listen, answering a native client; the
 // handler sees the client's true address, and a 1 MiB body echoes intact.
-func TestExampleHTTPServer(t *testing.T) {
-	w := example(t, "httpserver")
+func TestExampleHTTPServer(t *testing.T) { checkHTTPServerExample(t, example(t, "httpserver")) }
+
+// checkHTTPServerExample runs the httpserver example built as w.
+func checkHTTPServerExample(t *testing.T, w string) {
 	g := startGuest(t, opts{}, "run", "--allow-listen=loopback", w, "-addr", "127.0.0.1:0")
 	base := listeningOn(g)
 	if !strings.HasPrefix(base, "http://127.0.0.1:") {
@@ -172,8 +174,10 @@ func TestExampleUDPEcho(t *testing.T) {
 }
 
 // unixsocket: the guest's /run/echo.sock is the host's DIR/echo.sock.
-func TestExampleUnixSocket(t *testing.T) {
-	w := example(t, "unixsocket")
+func TestExampleUnixSocket(t *testing.T) { checkUnixSocketExample(t, example(t, "unixsocket")) }
+
+// checkUnixSocketExample runs the unixsocket example built as w.
+func checkUnixSocketExample(t *testing.T, w string) {
 	dir := t.TempDir()
 	grant := []string{"run", "--dir", dir + "::/run", "--allow-unix=" + dir, w}
 	g := startGuest(t, opts{}, append(grant, "-listen", "/run/echo.sock")...)
@@ -220,5 +224,27 @@ func TestExampleWordfreq(t *testing.T) {
 	if _, err := os.Stat(repoPath(t, "examples/data/words.txt")); err == nil {
 		t.Errorf("wordfreq wrote into the read-only examples/data")
 		os.Remove(repoPath(t, "examples/data/words.txt"))
+	}
+}
+
+// plainhttp imports nothing of wasinet's; CMake builds it with `wasinet go
+// build`. It serves a native client and, through http.Get, fetches from a
+// native server by name (resolved by the host).
+func TestExamplePlainHTTP(t *testing.T) {
+	w := example(t, "plainhttp")
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(rw, "native peer here")
+	}))
+	t.Cleanup(srv.Close)
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
+	g := startGuest(t, opts{}, "run", "--allow-listen=loopback", "--allow-net=localhost:"+port, w, "-addr", "127.0.0.1:0")
+	base := listeningOn(g)
+	if body := curl(t, nil, base+"/"); !strings.HasPrefix(body, "Hello from plain net/http on wasip1! You are 127.0.0.1:") {
+		t.Fatalf("GET /: %q", body)
+	}
+	target := "http://localhost:" + port + "/"
+	want := target + " answered 200 OK with 16 bytes: \"native peer here\"\n"
+	if body := curl(t, nil, base+"/fetch?url="+target); body != want {
+		t.Fatalf("GET /fetch: %q, want %q\n%s", body, want, g.output())
 	}
 }
