@@ -14,11 +14,16 @@ die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
 # (curl, wrk, python3 with matplotlib for the benchmark chart, perf; and
 # redis-server and PostgreSQL for the `wasinet go` tests, which start their
 # own instances on their own ports and data directories, never the system's).
+# The containerd shim (`make shim`): protoc and libseccomp for the crates it
+# builds on; its tests: containerd (with ctr) and runc, run as a containerd
+# of the tests' own (own root, state and socket under a temporary
+# directory), never a system one.
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libgtest-dev googletest libcli11-dev libssl-dev nlohmann-json3-dev libtomlplusplus-dev
   clang lld llvm wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev
   python3 python3-matplotlib curl wrk procps redis-server postgresql
+  protobuf-compiler libseccomp-dev containerd runc
 )
 
 missing=()
