@@ -5,8 +5,9 @@
 //   embed_run [--listen IP:PORT] APP.wasm [ARGS...]
 //
 // --listen opens a TCP listener on IPv4 (port 0: the system chooses) and
-// hands it to the program as the fd after its preopened directories; its
-// address is printed on stderr. The program's exit code becomes ours, and is
+// hands it to the program as the fd after its preopened directories (the
+// program finds it in WASINET_LISTEN_FDS); its address and fd are printed
+// on stderr. The program's exit code becomes ours, and is
 // printed on stderr too.
 #include <wasmtime.h>
 

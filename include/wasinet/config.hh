@@ -44,9 +44,18 @@ struct RunConfig {
   std::vector<std::string> args;     // argv[1..]; argv[0] is the module's file name
   std::vector<std::string> environ;  // "KEY=VALUE", in order
   std::vector<DirMapping> dirs;      // preopened in this order, from fd 3
+  // The guest's working directory, given to it as PWD unless `environ`
+  // sets PWD (Go on wasip1 takes $PWD, else the first preopen's name;
+  // wasi-libc's is always "/"). `wasinet run` sets "/" when the first --dir
+  // is a relative HOST seen from "/". When the guest works in "/" (this, or
+  // no `dirs` but an implicit directory below) and neither `dirs` nor PWD
+  // say otherwise, an empty read-only "/" is preopened before the implicit
+  // directories, so that it exists (Go's os.Getwd stats it) and Go never
+  // works in /etc. Empty, with `dirs`: Go works in the first one.
+  std::string working_dir;
   // Show the guest the host's /etc/hosts and /etc/resolv.conf, read-only,
-  // through a private directory preopened at guest /etc after `dirs` and
-  // `listeners` (unless `dirs` maps guest /etc). Go's own resolver reads them.
+  // through a private directory preopened at guest /etc after `dirs`
+  // (unless `dirs` maps guest /etc). Go's own resolver reads them.
   // Off unless asked: `wasinet run` turns it on (--no-dns-files turns it
   // off), so a RunConfig built by hand gets exactly the fds it lists.
   bool dns_files = false;
@@ -56,7 +65,10 @@ struct RunConfig {
   // guest /etc, /etc/ssl or /etc/ssl/certs. Off unless asked, like
   // dns_files: `wasinet run` turns it on (--no-ca-certs turns it off).
   bool ca_certs = false;
-  // Opened in this order; their fds follow `dirs` (not the implicit /etc).
+  // Opened in this order; their fds follow every directory (`dirs`, then
+  // the implicit ones), so fd 3 is the first only when there is none. The
+  // guest is told where they are: WASINET_LISTEN_FDS=5,6 (guest fds in this
+  // order, comma-separated) replaces any such variable in `environ`.
   std::vector<ListenSpec> listeners;
   // What the guest may reach on the network (wasinet/policy.hh). Empty:
   // nothing; the `listeners` above are the operator's own grant.

@@ -68,19 +68,28 @@ std::shared_ptr<net::Network> unrestricted_network();
 
 struct HostOptions {
   std::vector<std::string> args;     // argv, args[0] being the program name
-  std::vector<std::string> environ;  // "KEY=VALUE"
-  // Preopened directories, from fd 3 in this order.
+  // "KEY=VALUE". The Host adds SSL_CERT_FILE (see ca_certs) and
+  // WASINET_LISTEN_FDS (see listeners).
+  std::vector<std::string> environ;
+  // Preopened directories, from fd 3 in this order. Without PWD in
+  // `environ`, a Go guest works in the first one's guest path (wasi-libc
+  // always works in "/"). With no `dirs` but an implicit directory
+  // (dns_files, ca_certs) and no PWD, an empty read-only "/" is preopened
+  // first (fd 3), so that Go works in "/" rather than in /etc.
   std::vector<DirMapping> dirs;
   // Show the guest the host's /etc/hosts and /etc/resolv.conf read-only at
-  // /etc (after `dirs` and `listeners`, unless `dirs` map /etc), as
-  // `wasinet run` does.
+  // /etc (after `dirs`, unless `dirs` map /etc), as `wasinet run` does.
   bool dns_files = true;
   // Show the guest this process's CA bundle ($SSL_CERT_FILE, or the
   // system's) read-only at /etc/ssl/certs/ca-certificates.crt and set
   // SSL_CERT_FILE to it (unless `environ` sets it), as `wasinet run` does.
   bool ca_certs = true;
   // Listening sockets opened when the Host is made, handed to the guest at
-  // the fds right after `dirs`, reported non-blocking (see listeners()).
+  // the fds after every preopened directory (`dirs`, then the implicit
+  // ones): fd 3 for the first only when there is no directory at all. The
+  // guest finds them in WASINET_LISTEN_FDS=5,6 (its fds in this order),
+  // which replaces any such variable in `environ`; listeners() gives them
+  // here too. Reported non-blocking to the guest.
   std::vector<ListenSpec> listeners;
   // Null: the guest gets no network at all (every socket call is refused
   // with EACCES, and `listeners` cannot be opened). policy_network(policy)

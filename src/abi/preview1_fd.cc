@@ -67,12 +67,14 @@ Errno fd_fdstat_set_rights(Call& c, uint32_t fd, uint64_t base, uint64_t inherit
   return Errno::success;
 }
 
-// Go scans fds from 3 upwards at start: EBADF ends the scan, ENOTDIR skips
-// the fd, anything else panics it. So every open fd that is not a
-// preopened directory answers ENOTDIR.
+// Go and wasi-libc scan fds from 3 upwards at start and both stop at the
+// first EBADF; wasi-libc exits 71 on any other error (Go skips ENOTDIR).
+// So every fd that is not a preopened directory, sockets included, answers
+// EBADF, as in wasmtime, and setup puts every directory before every socket
+// (docs/RATIONALE.md).
 Errno fd_prestat_get(Call& c, uint32_t fd, uint32_t out) {
   WASINET_TRY(wasi::FdEntry * e, c.ctx.fds.get(fd));
-  if (!e->preopen_name) return Errno::notdir;
+  if (!e->preopen_name) return Errno::badf;
   WasiPrestat p{};
   p.tag = 0;
   p.pr_name_len = static_cast<uint32_t>(e->preopen_name->size());
@@ -81,7 +83,7 @@ Errno fd_prestat_get(Call& c, uint32_t fd, uint32_t out) {
 
 Errno fd_prestat_dir_name(Call& c, uint32_t fd, uint32_t path, uint32_t path_len) {
   WASINET_TRY(wasi::FdEntry * e, c.ctx.fds.get(fd));
-  if (!e->preopen_name) return Errno::notdir;
+  if (!e->preopen_name) return Errno::badf;
   const std::string& name = *e->preopen_name;
   if (path_len < name.size()) return Errno::nametoolong;
   WASINET_TRY(auto dest, c.memory.bytes(path, name.size()));

@@ -67,12 +67,15 @@ func TestEmbedHello(t *testing.T) {
 // serves curl through the embedder's linker.
 func TestEmbedListener(t *testing.T) {
 	g := guest(t, "go", "listener_http")
-	// The Host shows the DNS files by default, as wasinet run does.
-	fd := firstListenerFd
+	// The Host shows the DNS files and the CA bundle by default, as wasinet
+	// run does: the listener comes after them, and the guest finds it in
+	// WASINET_LISTEN_FDS ("-").
+	fd := defaultListenerFd()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, embedRun(t), "--listen", "127.0.0.1:0", g, strconv.Itoa(fd), "tag")
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "WASINET_CACHE_DIR=" + sharedCache}
+	cmd := exec.CommandContext(ctx, embedRun(t), "--listen", "127.0.0.1:0", g, "-", "tag")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "WASINET_CACHE_DIR=" + sharedCache,
+		"SSL_CERT_FILE=" + testCABundle(t)}
 	var stdout bytes.Buffer
 	var stderr lockedBuffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

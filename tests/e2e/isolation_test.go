@@ -26,6 +26,7 @@ import (
 const (
 	isoEACCES       = 2
 	isoEAGAIN       = 6
+	isoEBADF        = 8
 	isoEINVAL       = 28
 	isoELOOP        = 32
 	isoENAMETOOLONG = 37
@@ -203,36 +204,36 @@ func TestIsolationFdProbe(t *testing.T) {
 			writeHostFile(t, bundle, "not really a certificate\n")
 			r := runWithHostFds(t, h, opts{env: []string{"SSL_CERT_FILE=" + bundle}}, append(args, g)...)
 			expectCode(t, r, 0)
-			m := listeningRE.FindStringSubmatch(r.stderr)
-			if m == nil || m[3] != "4" {
-				t.Fatalf("no \"listening on ... (fd 4)\" line\n%s", r)
-			}
-			_, port, _ := net.SplitHostPort(strings.TrimPrefix(m[2], "tcp://"))
-
 			fds, closed := parseProbe(t, r)
 			// stdin is /dev/null (a character device); stdout and stderr are
-			// pipes, which preview1 has no type for.
+			// pipes, which preview1 has no type for. What is not a preopened
+			// directory answers EBADF to fd_prestat_get, as in wasmtime.
+			notPreopen := "errno=" + strconv.Itoa(isoEBADF)
 			want := map[int]probedFd{
-				0: {isoFiletypeCharDev, "errno=" + strconv.Itoa(isoENOTDIR), "errno=" + strconv.Itoa(isoENOTSOCK), ""},
-				1: {isoFiletypeUnknown, "errno=" + strconv.Itoa(isoENOTDIR), "errno=" + strconv.Itoa(isoENOTSOCK), ""},
-				2: {isoFiletypeUnknown, "errno=" + strconv.Itoa(isoENOTDIR), "errno=" + strconv.Itoa(isoENOTSOCK), ""},
+				0: {isoFiletypeCharDev, notPreopen, "errno=" + strconv.Itoa(isoENOTSOCK), ""},
+				1: {isoFiletypeUnknown, notPreopen, "errno=" + strconv.Itoa(isoENOTSOCK), ""},
+				2: {isoFiletypeUnknown, notPreopen, "errno=" + strconv.Itoa(isoENOTSOCK), ""},
 				3: {isoFiletypeDirectory, "/data", "errno=" + strconv.Itoa(isoENOTSOCK), ""},
-				4: {isoFiletypeSockStrm, "errno=" + strconv.Itoa(isoENOTDIR), "inet:" + port,
-					"accept errno=" + strconv.Itoa(isoEAGAIN)},
 			}
+			// Every directory comes before the socket.
+			next := 4
 			if implicit {
 				// Copies of the host's /etc/hosts and /etc/resolv.conf (when it
 				// has either), and of the CA bundle: read-only directories
 				// holding only those files (system_files_test.cc).
-				next := 5
-				_, errHosts := os.Stat("/etc/hosts")
-				_, errResolv := os.Stat("/etc/resolv.conf")
-				if errHosts == nil || errResolv == nil {
+				if hostHasDNSFiles() {
 					want[next] = probedFd{isoFiletypeDirectory, "/etc", "errno=" + strconv.Itoa(isoENOTSOCK), ""}
 					next++
 				}
 				want[next] = probedFd{isoFiletypeDirectory, "/etc/ssl/certs", "errno=" + strconv.Itoa(isoENOTSOCK), ""}
+				next++
 			}
+			m := listeningRE.FindStringSubmatch(r.stderr)
+			if m == nil || m[3] != strconv.Itoa(next) {
+				t.Fatalf("no \"listening on ... (fd %d)\" line\n%s", next, r)
+			}
+			_, port, _ := net.SplitHostPort(strings.TrimPrefix(m[2], "tcp://"))
+			want[next] = probedFd{isoFiletypeSockStrm, notPreopen, "inet:" + port, "accept errno=" + strconv.Itoa(isoEAGAIN)}
 			for fd, w := range want {
 				if got, ok := fds[fd]; !ok {
 					t.Errorf("fd %d: not reachable, want %+v", fd, w)

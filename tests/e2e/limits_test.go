@@ -193,7 +193,7 @@ func keepAliveGet(c net.Conn, br *bufio.Reader, path string, wait time.Duration)
 func TestLimitsMaxConnsHTTPServer(t *testing.T) {
 	g := guest(t, "go", "listener_http")
 	p := startGuest(t, opts{}, "run", "--no-dns-files", "--max-conns", "2",
-		"--listen", "tcp://127.0.0.1:0", g, "3", "tag")
+		"--listen", "tcp://127.0.0.1:0", g, "-", "tag")
 	url, _ := p.hostListening()
 	addr := strings.TrimPrefix(url, "tcp://")
 
@@ -318,7 +318,7 @@ func TestLimitsTimeout(t *testing.T) {
 	}{
 		{"spin", []string{g, "spin"}},
 		{"sleep", []string{g, "sleep"}},
-		{"accept", []string{"--listen", "tcp://127.0.0.1:0", g, "accept", "3"}},
+		{"accept", []string{"--no-ca-certs", "--listen", "tcp://127.0.0.1:0", g, "accept", "3"}},
 		{"send", []string{"--allow-net=loopback", g, "send", "127.0.0.1", portOf(t, sink.Addr())}},
 	} {
 		c := c
@@ -346,7 +346,7 @@ func TestLimitsTimeout(t *testing.T) {
 // A Go HTTP server idle in its netpoller (poll_oneoff) stops at --timeout.
 func TestLimitsTimeoutGoServer(t *testing.T) {
 	g := guest(t, "go", "listener_http")
-	p := startGuest(t, opts{}, "run", "--no-dns-files", "--timeout", "3s", "--listen", "tcp://127.0.0.1:0", g, "3")
+	p := startGuest(t, opts{}, "run", "--no-dns-files", "--timeout", "3s", "--listen", "tcp://127.0.0.1:0", g, "-")
 	url, _ := p.hostListening()
 	if body := curl(t, nil, "http://"+strings.TrimPrefix(url, "tcp://")+"/hello"); !strings.HasPrefix(body, "hello from the guest") {
 		t.Fatalf("curl got %q", body)
@@ -394,7 +394,7 @@ func TestLimitsGoServerHoldsTenThousandConnections(t *testing.T) {
 		t.Skipf("the fd limit is %d/%d: %d connections need more", own.Cur, own.Max, conns)
 	}
 	g := guest(t, "go", "listener_http")
-	p := startGuest(t, opts{}, "run", "--no-dns-files", "--listen", "tcp://127.0.0.1:0", g, "3")
+	p := startGuest(t, opts{}, "run", "--no-dns-files", "--listen", "tcp://127.0.0.1:0", g, "-")
 	url, _ := p.hostListening()
 	addr := strings.TrimPrefix(url, "tcp://")
 

@@ -153,6 +153,21 @@ TEST_F(SystemFilesTest, ADamagedDirectoryIsReplaced) {
   EXPECT_EQ(entries(*again), (std::set<std::string>{"hosts", "resolv.conf"}));
 }
 
+// The guest's "/" when it has no --dir there: empty, read-only, reused,
+// and emptied again if anything appears in it.
+TEST_F(SystemFilesTest, EmptyRootIsAnEmptyReadOnlyRoot) {
+  DirMapping root = empty_root_preopen(cache_);
+  EXPECT_EQ(root.guest, "/");
+  EXPECT_TRUE(root.read_only);
+  EXPECT_TRUE(fs::is_directory(root.host));
+  EXPECT_TRUE(fs::is_empty(root.host));
+  EXPECT_EQ(empty_root_preopen(cache_).host, root.host);
+  fs::create_directory(fs::path(root.host) / "planted");
+  DirMapping again = empty_root_preopen(cache_);
+  EXPECT_EQ(again.host, root.host);
+  EXPECT_TRUE(fs::is_empty(again.host));
+}
+
 TEST_F(SystemFilesTest, ConcurrentRunsAgree) {
   std::vector<fs::path> got(8);
   std::vector<std::thread> threads;
