@@ -47,14 +47,17 @@ struct RunConfig {
   // Show the guest the host's /etc/hosts and /etc/resolv.conf, read-only,
   // through a private directory preopened at guest /etc after `dirs` and
   // `listeners` (unless `dirs` maps guest /etc). Go's own resolver reads them.
+  // Only for a guest whose Network reaches out (NetPolicy::grants_outbound:
+  // --allow-net, --allow-dns); one granted nothing gets exactly its fds.
   // Off unless asked: `wasinet run` turns it on (--no-dns-files turns it
   // off), so a RunConfig built by hand gets exactly the fds it lists.
   bool dns_files = false;
   // Show the guest the host's CA bundle ($SSL_CERT_FILE of this process, or
   // the system's) read-only at /etc/ssl/certs/ca-certificates.crt and set
   // SSL_CERT_FILE to it, unless `environ` sets SSL_CERT_FILE or `dirs` map
-  // guest /etc, /etc/ssl or /etc/ssl/certs. Off unless asked, like
-  // dns_files: `wasinet run` turns it on (--no-ca-certs turns it off).
+  // guest /etc, /etc/ssl or /etc/ssl/certs. Like dns_files, only for a
+  // guest that reaches out, and off unless asked: `wasinet run` turns it on
+  // (--no-ca-certs turns it off).
   bool ca_certs = false;
   // Opened in this order; their fds follow `dirs` (not the implicit /etc).
   std::vector<ListenSpec> listeners;

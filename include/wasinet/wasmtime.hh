@@ -73,11 +73,14 @@ struct HostOptions {
   std::vector<DirMapping> dirs;
   // Show the guest the host's /etc/hosts and /etc/resolv.conf read-only at
   // /etc (after `dirs` and `listeners`, unless `dirs` map /etc), as
-  // `wasinet run` does.
+  // `wasinet run` does: only when `network` lets it reach out
+  // (policy_network of a policy whose grants_outbound() is true, or
+  // unrestricted_network(); never without a network).
   bool dns_files = true;
   // Show the guest this process's CA bundle ($SSL_CERT_FILE, or the
   // system's) read-only at /etc/ssl/certs/ca-certificates.crt and set
-  // SSL_CERT_FILE to it (unless `environ` sets it), as `wasinet run` does.
+  // SSL_CERT_FILE to it (unless `environ` sets it), as `wasinet run` does:
+  // only when `network` lets it reach out, as dns_files.
   bool ca_certs = true;
   // Listening sockets opened when the Host is made, handed to the guest at
   // the fds right after `dirs`, reported non-blocking (see listeners()).

@@ -146,8 +146,12 @@ SetupResult setup_context(Context& ctx, const RunConfig& config,
   try {
     for (const ListenSpec& spec : config.listeners)
       result.listeners.push_back(net::open_preopened_listener(ctx, spec));
-    if (config.dns_files && !maps_any(config.dirs, {"/etc"})) add_dns_files(ctx);
-    if (config.ca_certs && !maps_any(config.dirs, {"/etc", "/etc/ssl", kGuestCaDir})) add_ca_certs(ctx);
+    // Only a guest that may reach out is shown the host's resolver files
+    // and CA bundle: one granted nothing sees exactly what it was given.
+    const bool reaches_out = ctx.network && ctx.network->grants_outbound();
+    if (reaches_out && config.dns_files && !maps_any(config.dirs, {"/etc"})) add_dns_files(ctx);
+    if (reaches_out && config.ca_certs && !maps_any(config.dirs, {"/etc", "/etc/ssl", kGuestCaDir}))
+      add_ca_certs(ctx);
   } catch (...) {
     remove_socket_files(result);
     throw;
