@@ -13,6 +13,12 @@
 
 namespace wasinet {
 
+// The native stack wasm code may use by default (RunConfig::max_wasm_stack,
+// --max-wasm-stack): 8 MiB, as Go's own runner for wasmtime passes
+// (lib/wasm/go_wasip1_wasm_exec). Go programs recurse deeply (encoding/json,
+// text/template); wasmtime's own default is 512 KiB.
+inline constexpr uint64_t kDefaultMaxWasmStack = uint64_t{8} << 20;
+
 struct DirMapping {
   std::string host;   // host directory
   std::string guest;  // the name the guest sees it by
@@ -84,6 +90,11 @@ struct RunConfig {
   // Wall time the guest may run, counted from its start (after compiling):
   // then it is stopped as by SIGINT. Zero: no limit (--timeout).
   std::chrono::milliseconds timeout{0};
+  // Bytes of native stack the guest's wasm code may use; beyond, it traps
+  // and `wasinet run` says it ran out of stack (--max-wasm-stack). The
+  // guest runs on a thread of its own whose stack holds this much plus room
+  // for host calls.
+  uint64_t max_wasm_stack = kDefaultMaxWasmStack;
   bool verbose = false;  // host-side notes on stderr (module cache hits, ...)
 };
 
