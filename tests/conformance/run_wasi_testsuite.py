@@ -87,10 +87,11 @@ def run_test(wasinet, folder, name, wasm_path):
         return test_id, False, f"bad spec: {e}"
     test_dir = os.path.dirname(wasm_path)
     with tempfile.TemporaryDirectory(prefix="wasinet-wasi-testsuite-") as tmp:
-        # --no-dns-files, --no-ca-certs: the suite expects exactly the fds
-        # and environment its spec lists (e.g. fd 3 closed when it names no
-        # directory; environ_* count the variables).
-        cmd = [wasinet, "run", "--no-cache", "--no-dns-files", "--no-ca-certs"]
+        # Plain `wasinet run`, as a user types it: a guest granted no network
+        # gets exactly the fds and environment its spec lists (fd 3 closed
+        # when it names no directory; environ_* count the variables).
+        # --no-cache only keeps the user's module cache out of it.
+        cmd = [wasinet, "run", "--no-cache"]
         # With no preopen the guest still runs from the temporary directory.
         if spec.get("root"):
             copy = os.path.join(tmp, "root")
