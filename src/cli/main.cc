@@ -152,11 +152,13 @@ int main_impl(int argc, char** argv) {
       ->type_name("URL");
   run->add_flag("--no-dns-files", flags.no_dns_files,
                 "Do not show the program the host's /etc/hosts and /etc/resolv.conf\n"
-                "(by default preopened read-only at /etc, unless a --dir maps /etc)");
+                "(otherwise preopened read-only at /etc for a program granted\n"
+                "--allow-net or --allow-dns, unless a --dir maps /etc)");
   run->add_flag("--no-ca-certs", flags.no_ca_certs,
-                "Do not show the program the host's CA bundle (by default $SSL_CERT_FILE\n"
-                "or the system's, read-only at /etc/ssl/certs/ca-certificates.crt, with\n"
-                "SSL_CERT_FILE set to it unless --env sets SSL_CERT_FILE)");
+                "Do not show the program the host's CA bundle (otherwise, for a program\n"
+                "granted --allow-net or --allow-dns: $SSL_CERT_FILE or the system's,\n"
+                "read-only at /etc/ssl/certs/ca-certificates.crt, with SSL_CERT_FILE set\n"
+                "to it unless --env sets SSL_CERT_FILE)");
   add_net_flags(*run, flags.net);
   add_limit_flags(*run, flags.limits);
   run->add_flag("--inherit-env", flags.inherit_env,
@@ -177,19 +179,23 @@ int main_impl(int argc, char** argv) {
       "Exit status: the guest's own exit code; 125 when wasinet cannot start it\n"
       "(missing or invalid module, unknown import, missing --dir directory,\n"
       "--listen address in use, memory above --max-memory, --max-fds above the\n"
-      "host's limit); 134 when it traps; 124 when --timeout stopped it; 130 / 143\n"
-      "when SIGINT / SIGTERM stopped it; 2 for a usage error (unknown flag,\n"
-      "missing value, malformed --dir, --listen URL, network rule or limit).\n\n"
-      "Limits: --max-fds, --max-conns, --max-memory, --timeout (docs/limits.md).\n\n"
+      "host's limit); 134 when it traps or runs out of --max-wasm-stack; 124 when\n"
+      "--timeout stopped it; 130 / 143 when SIGINT / SIGTERM stopped it; 2 for a\n"
+      "usage error (unknown flag, missing value, malformed --dir, --listen URL,\n"
+      "network rule or limit).\n\n"
+      "Limits: --max-fds, --max-conns, --max-memory, --timeout, --max-wasm-stack\n"
+      "(docs/limits.md).\n\n"
       "Network: none unless granted. Each refusal prints one line on stderr;\n"
-      "the guest gets EACCES. Rules and examples: docs/network-policy.md.\n\n"
+      "the guest gets EACCES. Rules and examples: docs/network-policy.md.\n"
+      "A program granted no outbound network (--allow-net, --allow-dns) sees\n"
+      "only its stdio, --dir, --listen and --env: no /etc, no SSL_CERT_FILE.\n\n"
       "Examples:\n"
       "  wasinet run app.wasm arg1 arg2\n"
       "  wasinet run --dir ./data::/data --env MODE=test app.wasm\n"
       "  wasinet run --listen tcp://127.0.0.1:0 server.wasm\n"
       "  wasinet run --allow-listen=127.0.0.1:8080 server.wasm\n"
       "  wasinet run --allow-net='*.example.com:443' --deny-net=private client.wasm\n"
-      "  wasinet run --no-dns-files --no-ca-certs --listen unix:///run/app.sock server.wasm  # fd 3");
+      "  wasinet run --listen unix:///run/app.sock server.wasm  # fd 3");
 
   std::string compile_in, compile_out;
   CLI::App* compile = app.add_subcommand("compile", "Precompile a module for fast starts (writes .cwasm)");

@@ -145,10 +145,13 @@ void add_directories(Context& ctx, const RunConfig& config) {
     }
     add_preopen(ctx, std::move(dir), d.guest, d.read_only);
   }
+  // Only a guest that may reach out is shown the host's resolver files
+  // and CA bundle: one granted nothing sees exactly what it was given.
+  const bool reaches_out = ctx.network && ctx.network->grants_outbound();
   std::vector<ImplicitDir> implicit;
-  if (config.dns_files && !maps_any(config.dirs, {"/etc"}))
+  if (reaches_out && config.dns_files && !maps_any(config.dirs, {"/etc"}))
     if (auto d = dns_files_dir()) implicit.push_back(std::move(*d));
-  if (config.ca_certs && !maps_any(config.dirs, {"/etc", "/etc/ssl", kGuestCaDir}))
+  if (reaches_out && config.ca_certs && !maps_any(config.dirs, {"/etc", "/etc/ssl", kGuestCaDir}))
     if (auto d = ca_certs_dir(ctx.environ)) implicit.push_back(std::move(*d));
 
   if (!has_env(ctx.environ, "PWD")) {

@@ -115,3 +115,22 @@ func TestEmbedListener(t *testing.T) {
 		t.Errorf("stderr does not end with the exit code:\n%s", stderr.String())
 	}
 }
+
+// The embedder sets the wasm stack on its own engine (set_max_wasm_stack)
+// and calls the guest on a thread with room for it (run_with_wasm_stack):
+// a Go guest then recurses as deep as under wasinet run.
+func TestEmbedGoStack(t *testing.T) {
+	g := guest(t, "go", "recurse")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, embedRun(t), g, "200000")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "WASINET_CACHE_DIR=" + sharedCache}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("embed_run: %v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
+	}
+	if want := "depth 200000 ok\n"; stdout.String() != want {
+		t.Errorf("stdout %q, want %q", stdout.String(), want)
+	}
+}

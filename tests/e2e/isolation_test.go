@@ -179,25 +179,27 @@ func parseProbe(t *testing.T, r result) (map[int]probedFd, int) {
 
 // The fds 0..4096 (and eight far beyond) that a guest probes: with the
 // wasinet process holding four extra inherited descriptors, the guest
-// reaches exactly stdio, its --dir, its --listen socket and the implicit
-// read-only /etc and CA preopens, each of the kind it should be; every
-// other number is EBADF for every fd-taking call of both ABIs; and the
-// host's descriptors are left as they were.
+// reaches exactly stdio, its --dir, its --listen socket and, when it may
+// resolve names, the implicit read-only /etc and CA preopens, each of the
+// kind it should be; every other number is EBADF for every fd-taking call
+// of both ABIs; and the host's descriptors are left as they were.
 func TestIsolationFdProbe(t *testing.T) {
 	g := guest(t, "c", "isolation_fds")
 	const probed = 4097 + 8
-	for _, implicit := range []bool{true, false} {
-		name := "default"
-		if !implicit {
-			name = "no-implicit-preopens"
-		}
-		t.Run(name, func(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		flags    []string
+		implicit bool
+	}{
+		{"no-grants", nil, false},
+		{"allow-dns", []string{"--allow-dns"}, true},
+		{"allow-dns-no-implicit-preopens", []string{"--allow-dns", "--no-dns-files", "--no-ca-certs"}, false},
+	} {
+		implicit := c.implicit
+		t.Run(c.name, func(t *testing.T) {
 			h := openHostFds(t)
 			data := t.TempDir()
-			args := []string{"run", "--dir", data + "::/data", "--listen", "tcp://127.0.0.1:0"}
-			if !implicit {
-				args = append(args, "--no-dns-files", "--no-ca-certs")
-			}
+			args := concat([]string{"run", "--dir", data + "::/data", "--listen", "tcp://127.0.0.1:0"}, c.flags)
 			// The operator's CA bundle, so that the CA preopen is there
 			// whatever this host has.
 			bundle := filepath.Join(t.TempDir(), "bundle.pem")

@@ -146,8 +146,9 @@ func TestListenGoHTTPServesCurl(t *testing.T) {
 	t.Run("ipv4_port0_with_implicit_dirs", func(t *testing.T) {
 		t.Parallel()
 		fd := defaultListenerFd()
+		// --allow-dns: the DNS files are only for a guest that may resolve.
 		p := startGuest(t, opts{env: []string{"SSL_CERT_FILE=" + testCABundle(t)}},
-			"run", "--listen", "tcp://127.0.0.1:0", g, "-", "tag")
+			"run", "--allow-dns", "--listen", "tcp://127.0.0.1:0", g, "-", "tag")
 		url, gotFd := p.hostListening()
 		if gotFd != fd || !strings.HasPrefix(url, "tcp://127.0.0.1:") || strings.HasSuffix(url, ":0") {
 			t.Fatalf("listening on %s (fd %d), want tcp://127.0.0.1:PORT (fd %d)", url, gotFd, fd)
