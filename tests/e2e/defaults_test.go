@@ -16,7 +16,7 @@ import (
 
 // The fd probe from 3 to 4095: a guest granted nothing (or only inbound)
 // finds no fd at all and an empty environment; one granted outbound network
-// finds exactly the read-only /etc and CA preopens and SSL_CERT_FILE, and
+// finds exactly the read-only "/", /etc and CA preopens and SSL_CERT_FILE, and
 // no fd it could write to, read from or seek on — the preopened
 // directories answer EBADF to all of those, as in wasmtime.
 func TestDefaultsFdProbe(t *testing.T) {
@@ -25,16 +25,15 @@ func TestDefaultsFdProbe(t *testing.T) {
 	bundle := filepath.Join(t.TempDir(), "bundle.pem")
 	writeHostFile(t, bundle, "not really a certificate\n")
 	host := opts{env: []string{"SSL_CERT_FILE=" + bundle}}
-	var etc string
-	next := 3
-	if _, err := os.Stat("/etc/hosts"); err == nil {
-		etc = "preopen 3 /etc\n"
-		next = 4
-	} else if _, err := os.Stat("/etc/resolv.conf"); err == nil {
-		etc = "preopen 3 /etc\n"
-		next = 4
+	// With no --dir, an empty read-only "/" comes first, so that Go never
+	// works in /etc (issue 15).
+	etc := ""
+	next := 4
+	if hostHasDNSFiles() {
+		etc = "preopen 4 /etc\n"
+		next = 5
 	}
-	granted := etc + fmt.Sprintf("preopen %d /etc/ssl/certs\n", next) + "env SSL_CERT_FILE\ndone\n"
+	granted := "preopen 3 /\n" + etc + fmt.Sprintf("preopen %d /etc/ssl/certs\n", next) + "env SSL_CERT_FILE\ndone\n"
 	forEachLang(t, func(t *testing.T, lang string) {
 		g := guest(t, lang, "fd_probe")
 		for _, c := range []struct {

@@ -20,13 +20,14 @@ import (
 // A server built with plain clang and wasi-libc (not the C SDK) reads a
 // file in its --dir and serves a native client on its --listen socket,
 // which it finds through WASINET_LISTEN_FDS; the implicit /etc and CA
-// directories are there too.
+// directories are there too (--allow-dns: they are only for a guest that
+// may reach out).
 func TestListenPlainCServerWithDir(t *testing.T) {
 	g := guest(t, "c", "listen_files")
 	work := t.TempDir()
 	writeHostFile(t, filepath.Join(work, "greeting.txt"), "hello from a file\n")
 	p := startGuest(t, opts{dir: work, env: []string{"SSL_CERT_FILE=" + testCABundle(t)}},
-		"run", "--dir", ".", "--listen", "tcp://127.0.0.1:0", g, "greeting.txt")
+		"run", "--allow-dns", "--dir", ".", "--listen", "tcp://127.0.0.1:0", g, "greeting.txt")
 	url, fd := p.hostListening()
 	// "/" (the --dir), /etc when the host has DNS files, /etc/ssl/certs.
 	want := 5

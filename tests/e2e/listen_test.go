@@ -300,8 +300,9 @@ func TestListenOrderAfterDirectories(t *testing.T) {
 	g := guest(t, "go", "listener_http")
 	dir := t.TempDir()
 	// The guest serves on the second listener (fd 6: stdio, the --dir at 3,
-	// the CA bundle's /etc/ssl/certs at 4, the first listener at 5).
-	p := startGuest(t, opts{env: []string{"SSL_CERT_FILE=" + testCABundle(t)}}, "run", "--no-dns-files",
+	// the CA bundle's /etc/ssl/certs at 4 — shown for --allow-dns —, the
+	// first listener at 5).
+	p := startGuest(t, opts{env: []string{"SSL_CERT_FILE=" + testCABundle(t)}}, "run", "--allow-dns", "--no-dns-files",
 		"--dir", dir+"::/data", "--listen", "tcp://127.0.0.1:0", "--listen", "tcp://127.0.0.1:0", g, "6", "tag")
 	m := waitStderr(t, &p.stderr, p.exited,
 		regexp.MustCompile(`listening on (\S+) \(fd 5\)\nwasinet: listening on (\S+) \(fd 6\)\n`))

@@ -112,21 +112,25 @@ func TestWorkdirWithoutDir(t *testing.T) {
 	forEachLang(t, func(t *testing.T, lang string) {
 		t.Parallel()
 		g := guest(t, lang, "workdir")
-		r := run(t, opts{}, "run", "--no-ca-certs", g)
+		// --allow-dns: the host-made /etc is only for a guest that may resolve.
+		r := run(t, opts{}, "run", "--allow-dns", "--no-ca-certs", g)
 		expectCode(t, r, 0)
 		expectStdout(t, r, "getwd=/\nPWD unset\n")
-		r = run(t, opts{}, "run", "--no-ca-certs", g, "hosts")
+		r = run(t, opts{}, "run", "--allow-dns", "--no-ca-certs", g, "hosts")
 		expectNotThere(t, r, "hosts")
-		if r := run(t, opts{}, "run", "--no-ca-certs", g, "/etc/hosts"); r.code != 0 {
+		if r := run(t, opts{}, "run", "--allow-dns", "--no-ca-certs", g, "/etc/hosts"); r.code != 0 {
 			t.Errorf("/etc/hosts is no longer readable\n%s", r)
 		}
 
 		// Nothing host-made: no preopen, no PWD. Go then has no working
-		// directory at all (""); wasi-libc's is "/".
+		// directory at all (""); wasi-libc's is "/". So it is with the
+		// files turned off, and for a guest granted no outbound network.
 		want := map[string]string{"go": "getwd=\nPWD unset\n", "c": "getwd=/\nPWD unset\n"}[lang]
-		r = run(t, opts{}, "run", "--no-dns-files", "--no-ca-certs", g)
-		expectCode(t, r, 0)
-		expectStdout(t, r, want)
+		for _, flags := range [][]string{{"--allow-dns", "--no-dns-files", "--no-ca-certs"}, nil} {
+			r = run(t, opts{}, append(append([]string{"run"}, flags...), g)...)
+			expectCode(t, r, 0)
+			expectStdout(t, r, want)
+		}
 	})
 }
 
