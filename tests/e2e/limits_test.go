@@ -108,7 +108,8 @@ func TestLimitsMaxFdsTooSmallForThePreopens(t *testing.T) {
 	writeHostFile(t, bundle, "test bundle\n")
 	host := opts{env: []string{"SSL_CERT_FILE=" + bundle}}
 
-	r := run(t, host, "run", "--no-dns-files", "--max-fds", "3", g)
+	// --allow-net: the implicit preopens come only with outbound network.
+	r := run(t, host, "run", "--allow-net=loopback", "--no-dns-files", "--max-fds", "3", g)
 	expectCode(t, r, 3) // hello ran
 	want := "wasinet: warning: the guest gets no CA certificates: " +
 		"--max-fds 3 leaves no fd for the preopened directory /etc/ssl/certs\n"
@@ -117,7 +118,8 @@ func TestLimitsMaxFdsTooSmallForThePreopens(t *testing.T) {
 	}
 
 	dir := t.TempDir()
-	r = run(t, host, "run", "--no-dns-files", "--max-fds", "5", "--dir", dir+"::/data", "--listen", "tcp://127.0.0.1:0", g)
+	r = run(t, host, "run", "--allow-net=loopback", "--no-dns-files", "--max-fds", "5", "--dir", dir+"::/data",
+		"--listen", "tcp://127.0.0.1:0", g)
 	expectCode(t, r, 3)
 	want = "wasinet: warning: the guest gets no CA certificates: " +
 		"--max-fds 5 leaves no fd for the preopened directory /etc/ssl/certs besides the --listen socket\n"
