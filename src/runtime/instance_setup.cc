@@ -41,14 +41,23 @@ void add_stdio(Context& ctx, int host_fd) {
   if (!fd.ok() || *fd != static_cast<Fd>(host_fd)) throw Error("cannot set up stdio");
 }
 
+// `reserve`: fds to leave free for the --listen sockets that follow. Only
+// the fd cap can refuse a preopen (it is no connection), so the message
+// names the cap. (Set up in order, the table has no holes: end() is the
+// number of fds.)
 void add_preopen(Context& ctx, std::shared_ptr<Directory> dir, const std::string& guest,
-                 bool read_only) {
+                 bool read_only, size_t reserve = 0) {
   FdEntry e;
   e.object = std::move(dir);
   e.rights_base = preopen_rights_base(read_only);
   e.rights_inheriting = preopen_rights_inheriting(read_only);
   e.preopen_name = guest;
-  if (!ctx.fds.insert(std::move(e)).ok()) throw Error("too many preopened directories");
+  if (static_cast<size_t>(ctx.fds.end()) + reserve >= ctx.fds.max_fds() || !ctx.fds.insert(std::move(e)).ok())
+    throw Error("--max-fds " + std::to_string(ctx.fds.max_fds()) + " leaves no fd for the preopened directory " +
+                guest +
+                (reserve == 0   ? ""
+                 : reserve == 1 ? " besides the --listen socket"
+                                : " besides the " + std::to_string(reserve) + " --listen sockets"));
 }
 
 // Whether the user maps one of `guest_paths` themselves: then they decide
@@ -76,10 +85,25 @@ struct ImplicitDir {
   std::shared_ptr<Directory> dir;
   std::string guest;
   std::string env;
+  std::string missing;  // the warning when it cannot be added: "the guest gets no ..." 
 };
 
-ImplicitDir open_implicit(const DirMapping& m, std::string env = {}) {
-  return {Directory::open_host(m.host, true), m.guest, std::move(env)};
+ImplicitDir open_implicit(const DirMapping& m, std::string missing, std::string env = {}) {
+  return {Directory::open_host(m.host, true), m.guest, std::move(env), std::move(missing)};
+}
+
+// Adds an implicit directory, or warns that the guest goes without it: it
+// was not asked for, so a --max-fds too small for it is no reason to stop.
+// `reserve`: as add_preopen. Returns whether it was added.
+bool add_implicit(Context& ctx, ImplicitDir& d, size_t reserve) {
+  try {
+    add_preopen(ctx, std::move(d.dir), d.guest, true, reserve);
+  } catch (const Error& e) {
+    std::fprintf(stderr, "wasinet: warning: %s: %s\n", d.missing.c_str(), e.what());
+    return false;
+  }
+  if (!d.env.empty()) ctx.environ.push_back(std::move(d.env));
+  return true;
 }
 
 // The host's /etc/hosts and /etc/resolv.conf, read-only, in a private
@@ -89,7 +113,7 @@ ImplicitDir open_implicit(const DirMapping& m, std::string env = {}) {
 std::optional<ImplicitDir> dns_files_dir() {
   try {
     std::optional<DirMapping> etc = dns_files_preopen();
-    if (etc) return open_implicit(*etc);
+    if (etc) return open_implicit(*etc, "the guest gets no /etc/hosts or /etc/resolv.conf");
   } catch (const Error& e) {
     std::fprintf(stderr, "wasinet: warning: the guest gets no /etc/hosts or /etc/resolv.conf: %s\n",
                  e.what());
@@ -107,7 +131,8 @@ std::optional<ImplicitDir> ca_certs_dir(const std::vector<std::string>& environ)
   if (!bundle) return std::nullopt;  // nothing to give: HTTPS fails verification in the guest, as on such a host
   try {
     std::optional<DirMapping> certs = ca_certs_preopen(*bundle);
-    if (certs) return open_implicit(*certs, std::string("SSL_CERT_FILE=") + kGuestCaFile);
+    if (certs)
+      return open_implicit(*certs, "the guest gets no CA certificates", std::string("SSL_CERT_FILE=") + kGuestCaFile);
     std::fprintf(stderr, "wasinet: warning: the guest gets no CA certificates: %s does not exist\n",
                  bundle->c_str());
   } catch (const Error& e) {
@@ -120,22 +145,27 @@ std::optional<ImplicitDir> ca_certs_dir(const std::vector<std::string>& environ)
 // --dir is seen there, an empty read-only "/" makes that directory exist:
 // Go's os.Getwd stats it, and a relative name that is nowhere gets ENOENT.
 // Without it, PWD=/ still keeps Go out of /etc.
-void add_empty_root(Context& ctx) {
+void add_empty_root(Context& ctx, size_t reserve) {
+  constexpr const char* kMissing = "the guest's working directory / is not there";
+  bool added = false;
   try {
-    ImplicitDir root = open_implicit(empty_root_preopen());
-    add_preopen(ctx, std::move(root.dir), root.guest, true);
+    ImplicitDir root = open_implicit(empty_root_preopen(), kMissing);
+    added = add_implicit(ctx, root, reserve);
   } catch (const Error& e) {
-    std::fprintf(stderr, "wasinet: warning: the guest's working directory / is not there: %s\n", e.what());
-    if (!has_env(ctx.environ, "PWD")) ctx.environ.push_back("PWD=/");
+    std::fprintf(stderr, "wasinet: warning: %s: %s\n", kMissing, e.what());
   }
+  if (!added && !has_env(ctx.environ, "PWD")) ctx.environ.push_back("PWD=/");
 }
 
 // The user's directories first, then the implicit ones: Go takes the first
 // preopen as its working directory unless PWD says otherwise, and it must
 // never be /etc. config.working_dir ("/" for a relative first --dir) goes
 // to the guest as PWD. A PWD the operator set is left alone, and then so is
-// everything else here about the working directory.
+// everything else here about the working directory. The implicit ones give
+// way to the listeners (which the operator asked for) under a tight
+// --max-fds.
 void add_directories(Context& ctx, const RunConfig& config) {
+  const size_t reserve = config.listeners.size();
   for (const DirMapping& d : config.dirs) {
     std::shared_ptr<Directory> dir;
     try {
@@ -157,12 +187,9 @@ void add_directories(Context& ctx, const RunConfig& config) {
   if (!has_env(ctx.environ, "PWD")) {
     const bool works_in_root = config.dirs.empty() ? !implicit.empty() : config.working_dir == "/";
     if (!config.working_dir.empty()) ctx.environ.push_back("PWD=" + config.working_dir);
-    if (works_in_root && !maps_any(config.dirs, {"/"})) add_empty_root(ctx);
+    if (works_in_root && !maps_any(config.dirs, {"/"})) add_empty_root(ctx, reserve);
   }
-  for (ImplicitDir& d : implicit) {
-    add_preopen(ctx, std::move(d.dir), d.guest, true);
-    if (!d.env.empty()) ctx.environ.push_back(std::move(d.env));
-  }
+  for (ImplicitDir& d : implicit) add_implicit(ctx, d, reserve);
 }
 
 // WASINET_LISTEN_FDS=5,6: the guest fds of the listeners, in the order of

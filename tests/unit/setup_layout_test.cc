@@ -14,6 +14,7 @@
 
 #include "runtime/instance_setup.hh"
 #include "wasi/context.hh"
+#include "wasinet/error.hh"
 
 namespace wasinet::runtime {
 namespace {
@@ -187,6 +188,62 @@ TEST_F(SetupLayoutTest, AnAbsoluteFirstDirAddsNothing) {
   setup_context(ctx, config);
   EXPECT_EQ(preopens(ctx), (std::vector<std::string>{"/data", "/etc/ssl/certs"}));
   EXPECT_FALSE(has_name(ctx.environ, "PWD"));
+}
+
+// Issue 15: a --max-fds too small for the preopens said "too many preopened
+// directories", and (since the implicit ones moved before the listeners)
+// stopped the run over directories nobody asked for. Now the message names
+// the cap; a --dir that does not fit is an error, an implicit one is left
+// out with a warning.
+TEST_F(SetupLayoutTest, FdCapTooSmallForADirNamesTheCap) {
+  RunConfig config;
+  config.dirs = {{(base_ / "data").string(), "/data", false}};
+  config.max_fds = 3;
+  wasi::Context ctx;
+  try {
+    setup_context(ctx, config);
+    FAIL() << "a --dir beyond --max-fds 3";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "--max-fds 3 leaves no fd for the preopened directory /data");
+  }
+}
+
+TEST_F(SetupLayoutTest, FdCapTooSmallForTheImplicitDirsIsNoError) {
+  RunConfig config;
+  config.ca_certs = true;
+  config.max_fds = 3;
+  wasi::Context ctx;
+  ::testing::internal::CaptureStderr();
+  setup_context(ctx, config);
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_TRUE(preopens(ctx).empty());
+  EXPECT_FALSE(has_name(ctx.environ, "SSL_CERT_FILE")) << "no bundle, no variable naming it";
+  EXPECT_NE(err.find("wasinet: warning: the guest gets no CA certificates: --max-fds 3 leaves no fd for the "
+                     "preopened directory /etc/ssl/certs\n"),
+            std::string::npos)
+      << err;
+}
+
+// The listeners were asked for, the implicit directories were not: under a
+// tight cap these give way.
+TEST_F(SetupLayoutTest, ImplicitDirsGiveWayToTheListeners) {
+  RunConfig config;
+  config.dirs = {{(base_ / "data").string(), "/data", false}};
+  config.ca_certs = true;
+  config.listeners = {ListenSpec::tcp("127.0.0.1", 0)};
+  config.max_fds = 5;
+  wasi::Context ctx;
+  ::testing::internal::CaptureStderr();
+  SetupResult setup = setup_context(ctx, config);
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(preopens(ctx), std::vector<std::string>{"/data"});
+  ASSERT_EQ(setup.listeners.size(), 1u);
+  EXPECT_EQ(setup.listeners[0].fd, 4u);
+  EXPECT_EQ(ctx.environ, std::vector<std::string>{"WASINET_LISTEN_FDS=4"});
+  EXPECT_NE(err.find("--max-fds 5 leaves no fd for the preopened directory /etc/ssl/certs besides the --listen "
+                     "socket"),
+            std::string::npos)
+      << err;
 }
 
 }  // namespace
