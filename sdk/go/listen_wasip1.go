@@ -169,7 +169,7 @@ func (l *listener) Accept() (net.Conn, error) {
 				c.laddr = local.netAddr(l.network)
 			}
 		}
-		if l.unlink == "" { // package net's default for TCP conns
+		if !isUnix(l.network) { // package net's default for TCP conns
 			_ = sockSetInt(fd, ipprotoTCP, tcpNoDelay, 1)
 		}
 	})

@@ -66,9 +66,13 @@ std::vector<std::string> build_environ(const RunFlags& f) {
 
 int run_command(const RunFlags& f, const std::vector<std::string>& positional) {
   RunConfig config;
-  // A malformed --listen is a usage error like an unknown flag (exit 2);
-  // one that cannot be opened (address in use) is a setup error (125).
+  // A malformed --dir or --listen is a usage error like an unknown flag
+  // (exit 2); one that cannot be opened (no such directory, address in
+  // use) is a setup error (125).
   try {
+    DirFlags dirs = parse_dir_flags(f.dirs);
+    config.dirs = std::move(dirs.dirs);
+    config.working_dir = std::move(dirs.working_dir);
     for (const std::string& l : f.listens) config.listeners.push_back(parse_listen_flag(l));
     config.net = net_policy_from_flags(f.net);
     parse_limit_flags(f.limits, config);
@@ -81,7 +85,6 @@ int run_command(const RunFlags& f, const std::vector<std::string>& positional) {
   config.ca_certs = !f.no_ca_certs;
   config.module = positional.front();
   config.args.assign(positional.begin() + 1, positional.end());
-  for (const std::string& d : f.dirs) config.dirs.push_back(parse_dir_flag(d));
   config.use_cache = !f.no_cache;
   config.cache_dir = f.cache_dir;
   config.verbose = f.verbose;
@@ -129,28 +132,33 @@ int main_impl(int argc, char** argv) {
   RunFlags flags;
   CLI::App* run = app.add_subcommand("run", "Run a WASI program (.wasm, or .cwasm from `wasinet compile`)");
   run->add_option("--dir", flags.dirs,
-                  "Preopen a host directory: HOST (seen at the same path), HOST::GUEST,\n"
-                  "or HOST::GUEST:ro for read-only. Repeatable; the first is the working\n"
-                  "directory of Go programs.")
-      ->type_name("HOST[::GUEST][:ro]");
+                  "Preopen a host directory as GUEST (default: an absolute HOST at the\n"
+                  "same path; a relative one at / plus the path: . is /, ./data is /data).\n"
+                  ":ro makes it read-only, :rw (the default) writable. Repeatable. Go\n"
+                  "programs work in the first --dir's GUEST when its HOST is absolute or\n"
+                  "::GUEST is given; otherwise, and C programs always, in /.")
+      ->type_name("HOST[::GUEST][:ro|:rw]");
   run->add_option("--env", flags.envs,
                   "Set an environment variable (K=V), or copy one from the host (K). Repeatable.")
       ->type_name("K[=V]");
   run->add_option("--listen", flags.listens,
                   "Open a listening socket on the host and hand it to the program:\n"
                   "tcp://127.0.0.1:8080, tcp://[::1]:8080, or unix:///PATH/TO.sock.\n"
-                  "Repeatable. The sockets get the fds right after the --dir directories,\n"
-                  "in the order given: fd 3 for the first without --dir. Port 0 lets the\n"
-                  "system choose; the address and fd are then printed on stderr.\n"
-                  "Reported non-blocking to the program (a C program may clear that).")
+                  "Repeatable. The sockets get the fds after every preopened directory\n"
+                  "(the --dirs, then the implicit /, /etc and /etc/ssl/certs), in the\n"
+                  "order given; the program finds them in WASINET_LISTEN_FDS (e.g. 6,7).\n"
+                  "Port 0 lets the system choose; the address and fd are then printed on\n"
+                  "stderr. Reported non-blocking to the program (a C program may clear that).")
       ->type_name("URL");
   run->add_flag("--no-dns-files", flags.no_dns_files,
                 "Do not show the program the host's /etc/hosts and /etc/resolv.conf\n"
-                "(by default preopened read-only at /etc, unless a --dir maps /etc)");
+                "(otherwise preopened read-only at /etc for a program granted\n"
+                "--allow-net or --allow-dns, unless a --dir maps /etc)");
   run->add_flag("--no-ca-certs", flags.no_ca_certs,
-                "Do not show the program the host's CA bundle (by default $SSL_CERT_FILE\n"
-                "or the system's, read-only at /etc/ssl/certs/ca-certificates.crt, with\n"
-                "SSL_CERT_FILE set to it unless --env sets SSL_CERT_FILE)");
+                "Do not show the program the host's CA bundle (otherwise, for a program\n"
+                "granted --allow-net or --allow-dns: $SSL_CERT_FILE or the system's,\n"
+                "read-only at /etc/ssl/certs/ca-certificates.crt, with SSL_CERT_FILE set\n"
+                "to it unless --env sets SSL_CERT_FILE)");
   add_net_flags(*run, flags.net);
   add_limit_flags(*run, flags.limits);
   run->add_flag("--inherit-env", flags.inherit_env,
@@ -169,21 +177,25 @@ int main_impl(int argc, char** argv) {
   run->add_option("ARGS", usage_args, "Arguments for the program (words that look like flags included)");
   run->footer(
       "Exit status: the guest's own exit code; 125 when wasinet cannot start it\n"
-      "(missing or invalid module, unknown import, bad --dir, --listen address in\n"
-      "use, memory above --max-memory, --max-fds above the host's limit); 134 when\n"
-      "it traps; 124 when --timeout stopped it; 130 / 143 when SIGINT / SIGTERM\n"
-      "stopped it; 2 for a usage error (unknown flag, missing value, malformed\n"
-      "--listen URL, network rule or limit).\n\n"
-      "Limits: --max-fds, --max-conns, --max-memory, --timeout (docs/limits.md).\n\n"
+      "(missing or invalid module, unknown import, missing --dir directory,\n"
+      "--listen address in use, memory above --max-memory, --max-fds above the\n"
+      "host's limit); 134 when it traps or runs out of --max-wasm-stack; 124 when\n"
+      "--timeout stopped it; 130 / 143 when SIGINT / SIGTERM stopped it; 2 for a\n"
+      "usage error (unknown flag, missing value, malformed --dir, --listen URL,\n"
+      "network rule or limit).\n\n"
+      "Limits: --max-fds, --max-conns, --max-memory, --timeout, --max-wasm-stack\n"
+      "(docs/limits.md).\n\n"
       "Network: none unless granted. Each refusal prints one line on stderr;\n"
-      "the guest gets EACCES. Rules and examples: docs/network-policy.md.\n\n"
+      "the guest gets EACCES. Rules and examples: docs/network-policy.md.\n"
+      "A program granted no outbound network (--allow-net, --allow-dns) sees\n"
+      "only its stdio, --dir, --listen and --env: no /etc, no SSL_CERT_FILE.\n\n"
       "Examples:\n"
       "  wasinet run app.wasm arg1 arg2\n"
       "  wasinet run --dir ./data::/data --env MODE=test app.wasm\n"
       "  wasinet run --listen tcp://127.0.0.1:0 server.wasm\n"
       "  wasinet run --allow-listen=127.0.0.1:8080 server.wasm\n"
       "  wasinet run --allow-net='*.example.com:443' --deny-net=private client.wasm\n"
-      "  wasinet run --no-dns-files --listen unix:///run/app.sock server.wasm  # fd 3");
+      "  wasinet run --listen unix:///run/app.sock server.wasm  # fd 3");
 
   std::string compile_in, compile_out;
   CLI::App* compile = app.add_subcommand("compile", "Precompile a module for fast starts (writes .cwasm)");

@@ -10,6 +10,7 @@
 
 #include "engine/engine.hh"
 #include "engine/wasmtime_binding.hh"
+#include "os/stack_thread.hh"
 #include "wasinet/error.hh"
 
 namespace wasinet::engine {
@@ -120,6 +121,7 @@ struct Engine::Impl {
   wasm_engine_t* engine = nullptr;
   std::string fingerprint;
   bool epoch_interruption = false;
+  size_t max_wasm_stack = 0;
   ~Impl() {
     if (engine) wasm_engine_delete(engine);
   }
@@ -137,9 +139,11 @@ Engine::Engine(const EngineOptions& options) : impl_(std::make_unique<Impl>()) {
   wasmtime_config_strategy_set(config, WASMTIME_STRATEGY_CRANELIFT);
   wasmtime_config_cranelift_opt_level_set(config, WASMTIME_OPT_LEVEL_SPEED);
   wasmtime_config_epoch_interruption_set(config, options.epoch_interruption);
+  binding::set_max_wasm_stack(config, options.max_wasm_stack);
   impl_->engine = wasm_engine_new_with_config(config);
   if (!impl_->engine) throw Error("cannot create the wasmtime engine");
   impl_->epoch_interruption = options.epoch_interruption;
+  impl_->max_wasm_stack = options.max_wasm_stack;
   impl_->fingerprint = std::string("wasmtime-") + WASMTIME_VERSION + "-cranelift-speed" +
                        (options.epoch_interruption ? "-epoch" : "");
 }
@@ -181,18 +185,21 @@ void Engine::interrupt_all() const { wasmtime_engine_increment_epoch(impl_->engi
 
 bool Engine::interruptible() const { return impl_->epoch_interruption; }
 
-RunOutcome Engine::run(const Module& module, std::span<const HostFunction> functions,
-                       void* host, const RunLimits& limits) const {
+namespace {
+// Engine::run's work, on the thread it made.
+RunOutcome run_on_this_thread(const Engine::Impl& impl, const Module& module,
+                              std::span<const HostFunction> functions, void* host,
+                              const RunLimits& limits) {
   if (limits.max_memory) check_initial_memory(module.impl().module, limits.max_memory);
   binding::GuestState data;
   data.host = host;
   data.cache_memory = true;  // one instance makes every call
-  wasmtime_store_t* store = wasmtime_store_new(impl_->engine, nullptr, nullptr);
+  wasmtime_store_t* store = wasmtime_store_new(impl.engine, nullptr, nullptr);
   if (limits.max_memory)
     wasmtime_store_limiter(store, static_cast<int64_t>(std::min<uint64_t>(limits.max_memory, INT64_MAX)),
                            -1, -1, -1, -1);
   wasmtime_context_t* context = wasmtime_store_context(store);
-  wasmtime_linker_t* linker = wasmtime_linker_new(impl_->engine);
+  wasmtime_linker_t* linker = wasmtime_linker_new(impl.engine);
   struct Cleanup {
     wasmtime_store_t* store;
     wasmtime_linker_t* linker;
@@ -245,8 +252,10 @@ RunOutcome Engine::run(const Module& module, std::span<const HostFunction> funct
       return true;
     }
     wasmtime_trap_code_t code;
-    bool interrupted = wasmtime_trap_code(t, &code) && code == WASMTIME_TRAP_CODE_INTERRUPT;
+    const bool coded = wasmtime_trap_code(t, &code);
+    bool interrupted = coded && code == WASMTIME_TRAP_CODE_INTERRUPT;
     outcome.kind = interrupted ? RunOutcome::Kind::interrupted : RunOutcome::Kind::trapped;
+    outcome.stack_exhausted = coded && code == WASMTIME_TRAP_CODE_STACK_OVERFLOW;
     outcome.message = first_line(take_message(t));
     return true;
   };
@@ -281,6 +290,21 @@ RunOutcome Engine::run(const Module& module, std::span<const HostFunction> funct
     if (finish(trap)) return finished();
   }
   return finished();
+}
+}  // namespace
+
+// wasm code runs on the native stack of the thread that calls into it, and
+// wasmtime only checks it against max_wasm_stack: the main thread's stack
+// (ulimit -s, often 8 MiB) could run out first, which would crash the host.
+// So the guest gets a thread whose stack holds both the wasm stack and the
+// host calls made from it.
+RunOutcome Engine::run(const Module& module, std::span<const HostFunction> functions,
+                       void* host, const RunLimits& limits) const {
+  RunOutcome outcome;
+  os::run_with_stack(impl_->max_wasm_stack + kHostCallStack, [&] {
+    outcome = run_on_this_thread(*impl_, module, functions, host, limits);
+  });
+  return outcome;
 }
 
 Module::Module(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -174,7 +174,8 @@ PreopenedListener open_preopened_listener(wasi::Context& ctx, const ListenSpec& 
   if (!socket.ok())
     fail(spec, "cannot adopt the socket (" + wasi::errno_symbol(socket.error()) + ")");
   auto guest_fd = insert_socket(ctx, std::move(*socket), wasi::fdflags::nonblock);
-  if (!guest_fd.ok()) fail(spec, "too many open fds for the guest");
+  // A listener is no connection: only the fd cap can refuse it.
+  if (!guest_fd.ok()) fail(spec, "--max-fds " + std::to_string(ctx.fds.max_fds()) + " leaves no fd for it");
   out.fd = *guest_fd;
   guard.l = nullptr;
   return out;

@@ -256,8 +256,12 @@ Status shutdown(wasi::Context& ctx, wasi::Fd fd, bool read, bool write) {
 Result<Address> local_address(wasi::Context& ctx, wasi::Fd fd) {
   WASINET_TRY(Looked l, look_up(ctx, fd, 0));
   WASINET_TRY(HostAddress h, l.socket->local_address());
-  if (h.family() == AF_UNIX) return Address::unix_path(l.socket->guest_local_path);
-  return from_host(h);
+  // A unix socket the guest bound has the name it bound; one the operator
+  // bound (--listen unix://PATH) is named through the preopens, as a peer's
+  // host name is (unnamed when no preopen shows it).
+  if (h.family() == AF_UNIX && !l.socket->guest_local_path.empty())
+    return Address::unix_path(l.socket->guest_local_path);
+  return guest_address(ctx, h, {});
 }
 
 Result<Address> peer_address(wasi::Context& ctx, wasi::Fd fd) {

@@ -157,11 +157,12 @@ func TestCLIDirIsAFile(t *testing.T) {
 	expectOneLineError(t, r, exitHostError, "plain-file")
 }
 
+// A malformed --dir is a usage error (workdir_test.go has the others).
 func TestCLIDirMalformed(t *testing.T) {
 	t.Parallel()
 	g := guest(t, "go", "hello")
 	r := run(t, opts{}, "run", "--dir", "::/data", g)
-	expectOneLineError(t, r, exitHostError, "--dir")
+	expectOneLineError(t, r, exitUsage, "--dir ::/data")
 }
 
 func TestCLICompileMissingInput(t *testing.T) {

@@ -71,6 +71,28 @@ func checkHTTPServerExample(t *testing.T, w string) {
 	}
 }
 
+// httpserver on the socket of `wasinet run --listen` (its only grant),
+// found with wasinet.Listeners: the address it prints is the one the host
+// bound, and the handler sees the client's true address (issue 15: with
+// net.FileListener both were ":0").
+func TestExampleHTTPServerOnListenSocket(t *testing.T) {
+	w := example(t, "httpserver")
+	g := startGuest(t, opts{}, "run", "--listen", "tcp://127.0.0.1:0", w)
+	url, _ := g.hostListening()
+	base := listeningOn(g)
+	if want := "http://" + strings.TrimPrefix(url, "tcp://"); base != want {
+		t.Fatalf("listening on %q, want %q", base, want)
+	}
+	c := dialNative(t, "tcp4", strings.TrimPrefix(base, "http://"))
+	if _, err := io.WriteString(c, "GET / HTTP/1.0\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	reply, err := io.ReadAll(c)
+	if want := "You are " + c.LocalAddr().String() + ".\n"; err != nil || !strings.HasSuffix(string(reply), want) {
+		t.Fatalf("GET /: %v %q, want it to end with %q\n%s", err, reply, want, g.output())
+	}
+}
+
 // httpclient: plain http.Get after importing autohijack, to a native
 // server, by IP and by name (resolved by the host); refused without a
 // grant.
