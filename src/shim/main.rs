@@ -14,9 +14,10 @@ mod sandbox;
 
 use containerd_shim_wasm::shim::{Cli, Shim, Version};
 
-// Links wasmtime's C API (a dependency for its symbols only: the C++ code
-// calls it). Without a use, rustc would not link the crate at all.
-use wasmtime_c_api as _;
+// Links the engine crate (wasmtime's C API and wasinet's additions; a
+// dependency for its symbols only: the C++ code calls them). Without a use,
+// rustc would not link the crate at all.
+use wasinet_wasmtime as _;
 
 /// The wasinet.h this shim was written against (WASINET_VERSION).
 const HEADER_VERSION: &str = "0.1.0";
