@@ -7,6 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh
 export PATH="$PATH:/usr/local/go/bin:$HOME/.cargo/bin"
+# The containerd shim (not part of ALL: its first build takes minutes) for
+# the shim_* tests, which must then find it rather than skip.
+ninja -C "${BUILD_DIR:-build}" shim
+export WASINET_SHIM_REQUIRED=1
 # The ASan+UBSan build (cmake/Sanitizers.cmake) of the CLI, the unit tests,
 # embed_run and the fuzz replay runners, which the normal build's ctest runs
 # as the sanitized_* tests (cmake/SanitizedTests.cmake), so that the output

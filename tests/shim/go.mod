@@ -1,0 +1,3 @@
+module wasinet.test/shim
+
+go 1.22
