@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // snapshot is what the machine holds that containers could leave behind
@@ -59,6 +60,21 @@ func leftovers() []string {
 		}
 	}
 	return found
+}
+
+// settledLeftovers is leftovers() once the machine has settled: after
+// `ctr run --rm` returns, the shim process of the deleted container is
+// still on its way out (it exits after answering the delete), with its
+// socket and cgroup. It waits up to 10 s for the list to be empty.
+func settledLeftovers() []string {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		found := leftovers()
+		if len(found) == 0 || time.Now().After(deadline) {
+			return found
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // leftoverProcesses: processes of the shim binary for this containerd (the

@@ -70,8 +70,12 @@ func importImage(t *testing.T, im image) {
 		// ctr keeps only the machine's platform (linux/amd64) otherwise.
 		args = append(args, "--all-platforms")
 	}
+	start := time.Now()
 	if _, err := ctd.run(ctx, append(args, path)...); err != nil {
 		t.Fatal(err)
+	}
+	if st, err := os.Stat(path); err == nil {
+		t.Logf("imported %s (%d bytes) in %v", im.ref(), st.Size(), time.Since(start).Round(time.Millisecond))
 	}
 	imported.Store(im.ref(), true)
 }
@@ -114,12 +118,15 @@ func runArgs(t *testing.T, n node, im image, id string, env []string, args []str
 // afterwards, whatever happened.
 func runContainer(t *testing.T, n node, im image, env []string, args ...string) result {
 	t.Helper()
+	ctrArgs := runArgs(t, n, im, containerID(t), env, args)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	r, err := ctd.run(ctx, runArgs(t, n, im, containerID(t), env, args)...)
+	start := time.Now()
+	r, err := ctd.run(ctx, ctrArgs...)
 	if err != nil && r.code < 0 {
 		t.Fatal(err)
 	}
+	t.Logf("ctr run %s: exit %d after %v", im.ref(), r.code, time.Since(start).Round(time.Millisecond))
 	return r
 }
 
