@@ -14,53 +14,18 @@
 
 #include "net/wait.hh"
 #include "os/io_linux.hh"
+#include "wasi/host_iovecs.hh"
 #include "wasi/host_stat.hh"
 
 namespace wasinet::net {
 namespace {
 
 using wasi::Errno;
+using wasi::HostIovecs;
 using wasi::Result;
 using wasi::Status;
 
 int host_type(SocketType t) { return t == SocketType::stream ? SOCK_STREAM : SOCK_DGRAM; }
-
-// Guest iovecs as host iovecs (inline for the common few), mutable so a
-// call that continues after a partial transfer can advance them.
-class HostIovecs {
- public:
-  explicit HostIovecs(wasi::IoVecs iovs) {
-    std::span<iovec> storage(inline_);
-    if (iovs.size() > std::size(inline_)) {
-      heap_.resize(iovs.size());
-      storage = heap_;
-    }
-    rest_ = os::to_host_iovecs(iovs, storage);
-    for (const iovec& v : rest_) total_ += v.iov_len;
-  }
-
-  iovec* data() noexcept { return rest_.data(); }
-  size_t count() const noexcept { return rest_.size(); }
-  size_t total() const noexcept { return total_; }
-
-  // Drops the first `n` bytes.
-  void advance(size_t n) noexcept {
-    while (!rest_.empty() && n >= rest_.front().iov_len) {
-      n -= rest_.front().iov_len;
-      rest_ = rest_.subspan(1);
-    }
-    if (!rest_.empty()) {
-      rest_.front().iov_base = static_cast<char*>(rest_.front().iov_base) + n;
-      rest_.front().iov_len -= n;
-    }
-  }
-
- private:
-  iovec inline_[8];
-  std::vector<iovec> heap_;
-  std::span<iovec> rest_;
-  size_t total_ = 0;
-};
 
 bool passed(const std::optional<Clock::time_point>& deadline) {
   return deadline && Clock::now() >= *deadline;
@@ -164,7 +129,8 @@ Status Socket::connect(const HostAddress& address, bool nonblocking) {
   // the backlog has room: it stays EAGAIN in both modes (see RATIONALE).
   if (errno != EINPROGRESS || nonblocking) return wasi::errno_from_host(errno);
   // Linux bounds a blocking connect by the send timeout; so do we.
-  WASINET_CHECK(wait_ready(fd_.get(), POLLOUT, wake_ ? wake_->fd() : -1, send_deadline_));
+  WASINET_CHECK(wasi::errno_from_host(
+      os::wait_ready(fd_.get(), POLLOUT, wake_ ? wake_->fd() : -1, send_deadline_)));
   WASINET_TRY(PendingError pending, take_error());
   return pending.error;
 }

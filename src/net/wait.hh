@@ -1,6 +1,6 @@
 #pragma once
-// The one blocking wait of the socket calls: ppoll on a socket and on the
-// guest's wake event, bounded by an optional deadline. The socket itself
+// The waits of one blocking socket call (os::wait_ready on the socket and the
+// guest's wake event, bounded by the socket's deadline). The socket itself
 // stays non-blocking; callers retry their call after a successful wait.
 #include <chrono>
 #include <optional>
@@ -8,14 +8,6 @@
 #include "wasi/result.hh"
 
 namespace wasinet::net {
-
-// Waits until `fd` shows `events` (POLLIN or POLLOUT), or an error or
-// hang-up (which the retried call then reports). EINTR once `wake_fd` is
-// readable (the guest is being stopped; -1 for none), ETIMEDOUT when
-// `deadline` passes first (at once if it has passed already), EBADF if
-// `fd` is not open.
-wasi::Status wait_ready(int fd, short events, int wake_fd,
-                        std::optional<std::chrono::steady_clock::time_point> deadline);
 
 // Waits between the attempts of one call that says EAGAIN. When poll
 // reports the socket ready and the call still says EAGAIN, poll cannot see
@@ -27,7 +19,7 @@ class RetryWaiter {
   RetryWaiter(int fd, int wake_fd, std::optional<std::chrono::steady_clock::time_point> deadline)
       : fd_(fd), wake_fd_(wake_fd), deadline_(deadline) {}
 
-  // Before retrying: success, EINTR or ETIMEDOUT as wait_ready.
+  // Before retrying: success, EINTR or ETIMEDOUT (os::wait_ready, mapped).
   wasi::Status wait(short events);
   // The call moved some bytes: the next wait needs no pause.
   void progressed() noexcept { misses_ = 0; }

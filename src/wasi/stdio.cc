@@ -8,6 +8,7 @@
 #include <cerrno>
 
 #include "os/io_linux.hh"
+#include "wasi/host_iovecs.hh"
 #include "wasi/host_stat.hh"
 
 namespace wasinet::wasi {
@@ -20,17 +21,19 @@ Stdio::Stdio(os::UniqueFd fd, std::shared_ptr<const os::WakeEvent> wake)
 
 Result<size_t> Stdio::read(IoVecs iovs, bool nonblocking) {
   if (!always_ready()) {
-    if (nonblocking && !os::readable_now(fd_.get())) return Errno::again;
+    if (nonblocking && !os::ready_now(fd_.get(), POLLIN)) return Errno::again;
     // A terminal or pipe may stay silent for ever: wait where a stop
-    // (signal, --timeout) can end the wait.
-    if (!nonblocking && !os::wait_for(fd_.get(), POLLIN, wake_fd())) return Errno::intr;
+    // (signal, --timeout) can end the wait (EINTR).
+    if (!nonblocking) WASINET_CHECK(errno_from_host(os::wait_ready(fd_.get(), POLLIN, wake_fd())));
   }
-  return os::readv(fd_.get(), iovs);
+  HostIovecs host(iovs);
+  return from_host(os::readv(fd_.get(), host.rest()));
 }
 
 Result<size_t> Stdio::write(IoVecs iovs, bool /*nonblocking*/) {
   // Never EAGAIN on stdout/stderr: Go treats it as a fatal write error.
-  return os::writev_all(fd_.get(), iovs, wake_fd());
+  HostIovecs host(iovs);
+  return from_host(os::writev_all(fd_.get(), host.rest(), wake_fd()));
 }
 
 Result<Filestat> Stdio::filestat() {
