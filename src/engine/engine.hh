@@ -1,7 +1,10 @@
 #pragma once
 // The engine binding: compile, cache, instantiate and run a module with a set
-// of host functions. Only src/engine/*.cc include engine headers, so another
-// engine could stand behind this interface.
+// of host functions. Engine-neutral: it names no wasmtime type and no layer
+// above it (host functions see guest memory as bytes; abi/host_function.hh
+// makes the checked view). Only src/engine/ (and the wasmtime-facing
+// embedding API, src/embed/) include engine headers, so another engine
+// could stand behind this interface.
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -10,7 +13,6 @@
 #include <string_view>
 #include <vector>
 
-#include "abi/guest_memory.hh"
 #include "wasinet/error.hh"
 
 namespace wasinet::engine {
@@ -26,10 +28,9 @@ struct HostReturn {
 };
 
 // A host function: `args` holds the parameters widened to 64 bits (i32 values
-// zero-extended); `memory` views the calling instance's exported "memory"
-// (empty if it has none).
-using HostCallback = HostReturn (*)(void* host, const abi::GuestMemory& memory,
-                                    const uint64_t* args);
+// zero-extended); `memory` is the calling instance's exported "memory" as it
+// is during this call (empty if it has none).
+using HostCallback = HostReturn (*)(void* host, std::span<uint8_t> memory, const uint64_t* args);
 
 struct HostFunction {
   std::string module;

@@ -76,18 +76,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     }
     case 1:
-      fuzz::call_host(fuzz::host_function(abi::kPreview1, "fd_read"), fx.ctx, memory, {fx.zero, p_iovs, n, p_result});
+      fuzz::call_host(fuzz::host_function(abi::kPreview1, "fd_read"), fx.ctx, mem, {fx.zero, p_iovs, n, p_result});
       break;
     case 2:
-      fuzz::call_host(fuzz::host_function(abi::kPreview1, "fd_write"), fx.ctx, memory, {fx.null, p_iovs, n, p_result});
+      fuzz::call_host(fuzz::host_function(abi::kPreview1, "fd_write"), fx.ctx, mem, {fx.null, p_iovs, n, p_result});
       break;
     case 3:
-      fuzz::call_host(fuzz::host_function(abi::kWasinetV0, "sock_recv_from"), fx.ctx, memory,
+      fuzz::call_host(fuzz::host_function(abi::kWasinetV0, "sock_recv_from"), fx.ctx, mem,
                       {fx.udp, p_iovs, n, p_addr, n_addr % 64, p_addr, n_addr, flags & 0x1ff, p_result,
                        mem.pointer(flags >> 9)});
       break;
     case 4:
-      fuzz::call_host(fuzz::host_function(abi::kWasinetV0, "sock_send_to"), fx.ctx, memory,
+      fuzz::call_host(fuzz::host_function(abi::kWasinetV0, "sock_send_to"), fx.ctx, mem,
                       {fx.udp, p_iovs, n, p_addr, n_addr % 64, p_addr, n_addr, flags & 0x7fff, p_result});
       break;
   }

@@ -108,7 +108,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint32_t n = (count & 0x80000000u) ? count : count % 256;
   bound_clocks(mem.data(), mem.size(), p_subs, n);
   fx.ctx.wake = wake ? fx.fired : fx.quiet;
-  fuzz::call_host(fuzz::host_function(abi::kPreview1, "poll_oneoff"), fx.ctx, mem.memory(),
+  fuzz::call_host(fuzz::host_function(abi::kPreview1, "poll_oneoff"), fx.ctx, mem,
                   {p_subs, mem.pointer(events), n, mem.pointer(nevents)});
   return 0;
 }

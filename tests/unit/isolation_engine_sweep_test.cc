@@ -83,16 +83,13 @@ bool write_allowed(uint32_t x, uint32_t end, const engine::HostFunction& f, cons
 }
 
 template <size_t I>
-engine::HostReturn wrapped(void* host, const abi::GuestMemory& memory, const uint64_t* args) {
+engine::HostReturn wrapped(void* host, std::span<uint8_t> memory, const uint64_t* args) {
   auto& h = *static_cast<SweepHost*>(host);
   const engine::HostFunction& f = *h.originals[I];
   const uint32_t size = static_cast<uint32_t>(memory.size());
   if (h.memory_sizes.empty() || h.memory_sizes.back() != size) h.memory_sizes.push_back(size);
   std::vector<uint8_t> before;
-  if (size) {
-    auto all = memory.bytes(0, size);
-    before.assign(all->begin(), all->end());
-  }
+  before.assign(memory.begin(), memory.end());
   engine::HostReturn r = f.callback(h.ctx, memory, args);
   ++h.calls;
   const auto violation = [&](const std::string& what) {
@@ -103,9 +100,8 @@ engine::HostReturn wrapped(void* host, const abi::GuestMemory& memory, const uin
   const bool errno_result = f.name != "sock_determine_host_af_family";
   if (errno_result && r.value > kMaxErrno) violation("returned " + std::to_string(r.value) + ", no errno");
   if (size) {
-    auto after = memory.bytes(0, size);
     for (uint32_t x = 0; x < size; ++x) {
-      if ((*after)[x] == before[x]) continue;
+      if (memory[x] == before[x]) continue;
       if (r.value != 0) {
         violation("failed with errno " + std::to_string(r.value) + " but changed byte " + std::to_string(x));
         break;

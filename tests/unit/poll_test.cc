@@ -678,7 +678,7 @@ using wasi::Errno;
 
 class PollAdapter : public ::testing::Test {
  protected:
-  PollAdapter() : mem_(64 * 1024), view_(mem_.data(), mem_.size()) {
+  PollAdapter() : mem_(64 * 1024) {
     HostFunctions fns;
     add_preview1_poll(fns);
     for (auto& f : fns)
@@ -688,7 +688,7 @@ class PollAdapter : public ::testing::Test {
   // Calls poll_oneoff(in, out, n, nevents) as the engine would.
   Errno call(uint64_t in, uint64_t out, uint64_t n, uint64_t nevents) {
     const uint64_t args[] = {in, out, n, nevents};
-    return static_cast<Errno>(fn_.callback(&ctx_, view_, args).value);
+    return static_cast<Errno>(fn_.callback(&ctx_, mem_, args).value);
   }
 
   void put_clock(uint32_t at, uint64_t userdata, uint32_t id, uint64_t timeout, uint16_t flags = 0) {
@@ -719,7 +719,6 @@ class PollAdapter : public ::testing::Test {
   }
 
   std::vector<uint8_t> mem_;
-  GuestMemory view_;
   wasi::Context ctx_;
   engine::HostFunction fn_;
 };

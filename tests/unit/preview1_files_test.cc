@@ -44,8 +44,7 @@ class Preview1FilesTest : public ::testing::Test {
       if (f.name != name) continue;
       EXPECT_EQ(f.params.size(), args.size()) << name;
       std::vector<uint64_t> raw(args);
-      abi::GuestMemory mem(memory_.data(), memory_.size());
-      engine::HostReturn r = f.callback(&ctx_, mem, raw.data());
+      engine::HostReturn r = f.callback(&ctx_, memory_, raw.data());
       return static_cast<Errno>(r.value);
     }
     ADD_FAILURE() << "no host function " << name;

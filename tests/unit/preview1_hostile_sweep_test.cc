@@ -100,7 +100,7 @@ TEST_F(HostileSweepTest, EveryFunctionSurvivesHostileArguments) {
       uint64_t args[16] = {};
       for (size_t p = 0; p < f.params.size(); ++p)
         args[p] = hostile_value(rng, f.params[p] == engine::ValType::i64);
-      abi::GuestMemory memory(buffer_.data() + kGuard, kMemory);
+      const std::span<uint8_t> memory(buffer_.data() + kGuard, kMemory);
       const engine::HostReturn r = f.callback(&ctx_, memory, args);
       ASSERT_EQ(r.trap, nullptr) << f.name << " trapped: " << r.trap;
       ASSERT_FALSE(r.exit) << f.name;
@@ -197,7 +197,7 @@ TEST_F(HostileSweepTest, EveryWasinetV0FunctionSurvivesHostileArguments) {
       for (size_t p = 0; p < f.params.size(); ++p)
         args[p] = hostile_value(rng, f.params[p] == engine::ValType::i64);
       if (rng() % 2) args[0] = listener + rng() % 4;  // one of the sockets, half the time
-      abi::GuestMemory memory(buffer_.data() + kGuard, kMemory);
+      const std::span<uint8_t> memory(buffer_.data() + kGuard, kMemory);
       const engine::HostReturn r = f.callback(&ctx_, memory, args);
       ASSERT_EQ(r.trap, nullptr) << f.name << " trapped: " << r.trap;
       ASSERT_FALSE(r.exit) << f.name;
@@ -226,7 +226,7 @@ TEST_F(HostileSweepTest, NothingAppearsOutsideThePreopen) {
       uint64_t args[16] = {};
       for (size_t p = 0; p < f.params.size(); ++p)
         args[p] = p == 0 ? 3 : (p == 1 ? rng() % 4 : rng() % 64);  // fd 3, small flags, short paths
-      abi::GuestMemory memory(buffer_.data() + kGuard, kMemory);
+      const std::span<uint8_t> memory(buffer_.data() + kGuard, kMemory);
       const engine::HostReturn r = f.callback(&ctx_, memory, args);
       ASSERT_LE(r.value, 76u) << f.name;
       succeeded += r.value == 0;
