@@ -6,7 +6,6 @@
 #include <utility>
 
 #include "net/network.hh"
-#include "net/policy/unix_host_path.hh"
 #include "net/resolver.hh"
 #include "net/unix_names.hh"
 #include "net/unix_path.hh"
@@ -49,7 +48,7 @@ Status ask_resolve(wasi::Context& ctx, std::string_view name, std::string_view n
 }
 
 // `host_path`: for unix addresses, where the guest path leads on the host
-// (policy::unix_host_path), which is what --allow-unix grants.
+// (unix_host_path), which is what --allow-unix grants.
 Request request_for(Operation op, const Socket& s, const Address* address,
                     std::string_view host_path = {}) {
   Request r;
@@ -88,8 +87,7 @@ Result<HostAddress> ask_for_address(wasi::Context& ctx, Operation op, const Sock
     return to_host(a);
   }
   Result<UnixTarget> t = resolve_unix_path(ctx.fds, a.path, /*for_bind=*/op == Operation::bind);
-  const std::string host_path = t.ok() ? policy::unix_host_path(t.value())
-                                       : policy::unix_host_path_lexical(ctx.fds, a.path);
+  const std::string host_path = unix_host_path(ctx.fds, a.path, t);
   WASINET_CHECK(ask(ctx, request_for(op, s, &a, host_path)));
   if (!t.ok()) return t.error();
   target = std::move(t.value());
@@ -188,8 +186,7 @@ Status listen(wasi::Context& ctx, wasi::Fd fd, int backlog) {
   } else if (!l.socket->guest_local_path.empty()) {
     local = Address::unix_path(l.socket->guest_local_path);
     Result<UnixTarget> t = resolve_unix_path(ctx.fds, local->path, /*for_bind=*/false);
-    host_path = t.ok() ? policy::unix_host_path(t.value())
-                       : policy::unix_host_path_lexical(ctx.fds, local->path);
+    host_path = unix_host_path(ctx.fds, local->path, t);
   }
   WASINET_CHECK(ask(ctx, request_for(Operation::listen, *l.socket, local ? &*local : nullptr, host_path)));
   WASINET_CHECK(l.socket->listen(backlog));
