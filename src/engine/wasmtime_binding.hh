@@ -1,7 +1,8 @@
 #pragma once
 // Binds engine::HostFunctions to a wasmtime linker: the one trampoline
 // shared by our own runner (wasmtime_engine.cc) and the public embedding
-// API (wasmtime_embed.cc). Internal to src/engine.
+// API (src/embed/wasmtime_embed.cc). Only those two may include it: it
+// brings in wasmtime's headers.
 #include <wasmtime.h>
 
 #include <cstdint>

@@ -1,6 +1,12 @@
 // The public embedding API (include/wasinet/wasmtime.hh): a Host is one
 // guest's WASI context, and add_to_linker binds our host functions to it on
 // the embedder's own linker through the same trampoline as our runner.
+//
+// It lives in src/embed/, not src/engine/: it assembles a guest (runtime/,
+// abi/, net/), so it sits above every layer, beside the CLI; the engine
+// layer below abi/ stays free of them. It is the one place besides
+// src/engine/ that may name wasmtime types (it hands the embedder's own
+// linker and store to our binding).
 #include "wasinet/wasmtime.hh"
 
 #include <algorithm>
