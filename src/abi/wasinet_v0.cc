@@ -37,8 +37,6 @@ constexpr uint32_t kMsgPeek = 0x2, kMsgTrunc = 0x20, kMsgDontwait = 0x40, kMsgWa
 // existing guests retry EAGAIN and wait through poll_oneoff.
 constexpr uint16_t kSocketFdflags = wasi::fdflags::nonblock;
 
-Errno check_socket(Call& c, uint32_t fd) { return net::socket_of(c.ctx, fd).error(); }
-
 std::optional<net::Family> family_of_host(uint32_t af) {
   switch (af) {
     case kHostAfUnix: return net::Family::unix_;
@@ -106,25 +104,28 @@ Errno sock_open(Call& c, uint32_t af, uint32_t socktype, uint32_t proto, uint32_
 }
 
 Errno sock_bind(Call& c, uint32_t fd, uint32_t addr, uint32_t addrlen) {
-  WASINET_CHECK(check_socket(c, fd));
+  WASINET_TRY(const net::SocketFd s, net::socket_of(c.ctx, fd));
   WASINET_TRY(net::Address a, read_address(c, addr, addrlen));
-  return net::bind(c.ctx, fd, a);
+  return net::bind(c.ctx, s, a);
 }
 
 Errno sock_connect(Call& c, uint32_t fd, uint32_t addr, uint32_t addrlen) {
-  WASINET_CHECK(check_socket(c, fd));
+  WASINET_TRY(const net::SocketFd s, net::socket_of(c.ctx, fd));
   WASINET_TRY(net::Address a, read_address(c, addr, addrlen));
-  return net::connect(c.ctx, fd, a);
+  return net::connect(c.ctx, s, a);
 }
 
-Errno sock_listen(Call& c, uint32_t fd, int32_t backlog) { return net::listen(c.ctx, fd, backlog); }
+Errno sock_listen(Call& c, uint32_t fd, int32_t backlog) {
+  WASINET_TRY(const net::SocketFd s, net::socket_of(c.ctx, fd));
+  return net::listen(c.ctx, s, backlog);
+}
 
 Errno sock_accept(Call& c, uint32_t fd, uint32_t nfd_out, uint32_t addr, uint32_t addrlen) {
-  WASINET_CHECK(check_socket(c, fd));
+  WASINET_TRY(const net::SocketFd s, net::socket_of(c.ctx, fd));
   WASINET_CHECK(check_out(c, nfd_out, 4));
   WASINET_TRY(std::span<uint8_t> peer_out, address_range(c, addr, addrlen));
-  WASINET_TRY(net::AcceptedFd accepted, retry_guarded(c.ctx, fd, [&] {
-                return net::accept(c.ctx, fd, kSocketFdflags);
+  WASINET_TRY(net::AcceptedFd accepted, retry_guarded(c.ctx, s.fd, [&] {
+                return net::accept(c.ctx, s, kSocketFdflags);
               }));
   encode_socket_address(accepted.peer, peer_out);
   return c.memory.store<uint32_t>(nfd_out, accepted.fd);
@@ -132,18 +133,18 @@ Errno sock_accept(Call& c, uint32_t fd, uint32_t nfd_out, uint32_t addr, uint32_
 
 Errno sock_getsockopt(Call& c, uint32_t fd, uint32_t level, uint32_t name, uint32_t val,
                       uint32_t vallen) {
-  WASINET_CHECK(check_socket(c, fd));
+  WASINET_TRY(const net::SocketFd s, net::socket_of(c.ctx, fd));
   WASINET_TRY(OptionTarget target, socket_option(level, name));
   WASINET_TRY(std::span<uint8_t> out, c.memory.bytes(val, vallen));
   switch (target.kind) {
     case OptionTarget::Kind::integer: {
       if (out.size() < 4) return Errno::inval;
-      WASINET_TRY(int value, net::get_option(c.ctx, fd, target.option));
+      WASINET_TRY(int value, net::get_option(c.ctx, s, target.option));
       return c.memory.store<int32_t>(val, value);
     }
     case OptionTarget::Kind::pending_error: {
       if (out.size() < 4) return Errno::inval;
-      WASINET_TRY(net::PendingError pending, net::take_error(c.ctx, fd));
+      WASINET_TRY(net::PendingError pending, net::take_error(c.ctx, s));
       WASINET_CHECK(c.memory.store<uint32_t>(val, static_cast<uint16_t>(pending.error)));
       // compat: existing guests look only at the errno of this call to
       // learn that a non-blocking connect failed.
@@ -151,7 +152,7 @@ Errno sock_getsockopt(Call& c, uint32_t fd, uint32_t level, uint32_t name, uint3
     }
     case OptionTarget::Kind::timeout: {
       if (out.size() < kTimevalSize) return Errno::inval;
-      WASINET_TRY(auto left, net::get_timeout(c.ctx, fd, target.direction));
+      WASINET_TRY(auto left, net::get_timeout(c.ctx, s, target.direction));
       encode_timeval(left, out.first<kTimevalSize>());
       return Errno::success;
     }
@@ -161,7 +162,7 @@ Errno sock_getsockopt(Call& c, uint32_t fd, uint32_t level, uint32_t name, uint3
 
 Errno sock_setsockopt(Call& c, uint32_t fd, uint32_t level, uint32_t name, uint32_t val,
                       uint32_t vallen) {
-  WASINET_CHECK(check_socket(c, fd));
+  WASINET_TRY(const net::SocketFd s, net::socket_of(c.ctx, fd));
   WASINET_TRY(OptionTarget target, socket_option(level, name));
   WASINET_TRY(std::span<uint8_t> in, c.memory.bytes(val, vallen));
   switch (target.kind) {
@@ -169,14 +170,14 @@ Errno sock_setsockopt(Call& c, uint32_t fd, uint32_t level, uint32_t name, uint3
       if (in.size() < 4) return Errno::inval;
       int32_t value;
       std::memcpy(&value, in.data(), 4);
-      return net::set_option(c.ctx, fd, target.option, value);
+      return net::set_option(c.ctx, s, target.option, value);
     }
     case OptionTarget::Kind::pending_error:
       return Errno::noprotoopt;  // read-only, as on Linux
     case OptionTarget::Kind::timeout: {
       if (in.size() < kTimevalSize) return Errno::inval;
       WASINET_TRY(auto timeout, decode_timeval(in.first<kTimevalSize>()));
-      return net::set_timeout(c.ctx, fd, target.direction, timeout);
+      return net::set_timeout(c.ctx, s, target.direction, timeout);
     }
   }
   return Errno::noprotoopt;
@@ -184,11 +185,11 @@ Errno sock_setsockopt(Call& c, uint32_t fd, uint32_t level, uint32_t name, uint3
 
 // sock_getlocaladdr and sock_getpeeraddr: one of the socket's addresses,
 // as the core reports it (`which`).
-template <wasi::Result<net::Address> (*which)(wasi::Context&, wasi::Fd)>
+template <wasi::Result<net::Address> (*which)(wasi::Context&, const net::SocketFd&)>
 Errno sock_address(Call& c, uint32_t fd, uint32_t addr, uint32_t addrlen) {
-  WASINET_CHECK(check_socket(c, fd));
+  WASINET_TRY(const net::SocketFd s, net::socket_of(c.ctx, fd));
   WASINET_TRY(std::span<uint8_t> out, address_range(c, addr, addrlen));
-  WASINET_TRY(net::Address a, which(c.ctx, fd));
+  WASINET_TRY(net::Address a, which(c.ctx, s));
   encode_socket_address(a, out);
   return Errno::success;
 }
@@ -196,7 +197,7 @@ Errno sock_address(Call& c, uint32_t fd, uint32_t addr, uint32_t addrlen) {
 Errno sock_recv_from(Call& c, uint32_t fd, uint32_t iovs, uint32_t iovslen, uint32_t oob,
                      uint32_t ooblen, uint32_t addr, uint32_t addrlen, uint32_t iflags,
                      uint32_t nread_out, uint32_t oflags_out) {
-  WASINET_CHECK(check_socket(c, fd));
+  WASINET_TRY(const net::SocketFd s, net::socket_of(c.ctx, fd));
   if (iflags & ~(kMsgPeek | kMsgWaitall | kMsgDontwait)) return Errno::inval;
   WASINET_TRY(auto bufs, v0_iovecs(c, iovs, iovslen));
   // No control messages are ever returned, but the range must be sound.
@@ -212,7 +213,7 @@ Errno sock_recv_from(Call& c, uint32_t fd, uint32_t iovs, uint32_t iovslen, uint
   // the guest made blocking the call follows the fd (the core has no
   // per-call override for receives yet).
   WASINET_TRY(net::ReceivedFrom r,
-              retry_guarded(c.ctx, fd, [&] { return net::recv(c.ctx, fd, bufs, options); }));
+              retry_guarded(c.ctx, s.fd, [&] { return net::recv(c.ctx, s, bufs, options); }));
   if (r.from) encode_socket_address(*r.from, from_out);
   WASINET_CHECK(c.memory.store<uint32_t>(nread_out, static_cast<uint32_t>(r.bytes)));
   return c.memory.store<uint32_t>(oflags_out, r.truncated ? kMsgTrunc : 0);
@@ -221,19 +222,19 @@ Errno sock_recv_from(Call& c, uint32_t fd, uint32_t iovs, uint32_t iovslen, uint
 Errno sock_send_to(Call& c, uint32_t fd, uint32_t iovs, uint32_t iovslen, uint32_t oob,
                    uint32_t ooblen, uint32_t addr, uint32_t addrlen, uint32_t flags,
                    uint32_t nwritten_out) {
-  WASINET_TRY(std::shared_ptr<net::Socket> socket, net::socket_of(c.ctx, fd));
+  WASINET_TRY(const net::SocketFd s, net::socket_of(c.ctx, fd));
   if (flags & ~(kMsgDontwait | kMsgNosignal)) return Errno::inval;
   WASINET_TRY(auto bufs, v0_iovecs(c, iovs, iovslen));
   WASINET_CHECK(check_out(c, oob, ooblen));  // control data is ignored
   WASINET_CHECK(check_out(c, nwritten_out, 4));
   const bool dontwait = flags & kMsgDontwait;
   size_t sent = 0;
-  if (socket->type() == net::SocketType::stream) {
+  if (s.socket->type() == net::SocketType::stream) {
     // compat: stream guests pass their peer's address on every write (an
     // accepted unix peer's may even be empty): it is not read at all. And
     // they neither retry EAGAIN nor loop on short writes, so the whole
     // buffer goes out unless the guest asked for MSG_DONTWAIT.
-    WASINET_TRY(sent, net::send(c.ctx, fd, bufs, nullptr,
+    WASINET_TRY(sent, net::send(c.ctx, s, bufs, nullptr,
                                 dontwait ? net::SendWait::nonblocking : net::SendWait::all));
   } else {
     std::optional<net::Address> to;
@@ -242,16 +243,16 @@ Errno sock_send_to(Call& c, uint32_t fd, uint32_t iovs, uint32_t iovslen, uint32
     }
     std::optional<net::SendWait> wait;
     if (dontwait) wait = net::SendWait::nonblocking;
-    WASINET_TRY(sent, net::send(c.ctx, fd, bufs, to ? &*to : nullptr, wait));
+    WASINET_TRY(sent, net::send(c.ctx, s, bufs, to ? &*to : nullptr, wait));
   }
   return c.memory.store<uint32_t>(nwritten_out, static_cast<uint32_t>(sent));
 }
 
 Errno sock_shutdown(Call& c, uint32_t fd, uint32_t how) {
-  WASINET_CHECK(check_socket(c, fd));
+  WASINET_TRY(const net::SocketFd s, net::socket_of(c.ctx, fd));
   constexpr uint32_t kRead = 1, kWrite = 2;
   if (how == 0 || (how & ~(kRead | kWrite))) return Errno::inval;
-  return net::shutdown(c.ctx, fd, how & kRead, how & kWrite);
+  return net::shutdown(c.ctx, s, how & kRead, how & kWrite);
 }
 
 Errno sock_getaddrip(Call& c, uint32_t network, uint32_t networklen, uint32_t host,

@@ -53,15 +53,27 @@ class FdTable {
   // Looks up an fd whose object must be a T (e.g. Directory): EBADF as
   // get(), then `wrong_kind` (e.g. ENOTDIR) before any rights are checked,
   // so that a file passed as a directory says ENOTDIR, not ENOTCAPABLE.
-  // The object comes back shared, alive even if the fd is closed meanwhile.
+  // The object comes back shared, alive even if the fd is closed meanwhile,
+  // with its entry (flags, rights) from the same lookup.
   template <class T>
-  Result<std::shared_ptr<T>> get_as(Fd fd, Rights required, Errno wrong_kind) {
+  struct Typed {
+    std::shared_ptr<T> object;
+    FdEntry* entry = nullptr;
+  };
+  template <class T>
+  Result<Typed<T>> get_typed(Fd fd, Rights required, Errno wrong_kind) {
     if (fd >= entries_.size() || !entries_[fd]) return Errno::badf;
     FdEntry& e = *entries_[fd];
     auto object = std::dynamic_pointer_cast<T>(e.object);
     if (!object) return wrong_kind;
     if ((e.rights_base & required) != required) return Errno::notcapable;
-    return object;
+    return Typed<T>{std::move(object), &e};
+  }
+  // get_typed, when only the object is wanted.
+  template <class T>
+  Result<std::shared_ptr<T>> get_as(Fd fd, Rights required, Errno wrong_kind) {
+    WASINET_TRY(Typed<T> t, get_typed<T>(fd, required, wrong_kind));
+    return std::move(t.object);
   }
 
   // Removes the entry; EBADF if there is none.

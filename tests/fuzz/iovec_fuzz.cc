@@ -36,8 +36,11 @@ struct Fixture {
     auto fd = net::open_socket(ctx, net::Family::inet, net::SocketType::datagram, 0, wasi::fdflags::nonblock);
     FUZZ_CHECK(fd.ok(), "open_socket: %d", int(fd.error()));
     udp = *fd;
-    FUZZ_CHECK(net::bind(ctx, udp, net::Address::ipv4({127, 0, 0, 1}, 0)) == wasi::Errno::success, "bind");
-    auto local = net::local_address(ctx, udp);
+    auto socket = net::socket_of(ctx, udp);
+    FUZZ_CHECK(socket.ok(), "socket_of");
+    FUZZ_CHECK(net::bind(ctx, *socket, net::Address::ipv4({127, 0, 0, 1}, 0)) == wasi::Errno::success,
+               "bind");
+    auto local = net::local_address(ctx, *socket);
     FUZZ_CHECK(local.ok(), "local_address");
     network->ports = {local->port};
     ctx.wake->fire();

@@ -62,13 +62,15 @@ struct Fixture {
     auto udp = net::open_socket(ctx, net::Family::inet, net::SocketType::datagram, 0, wasi::fdflags::nonblock);
     FUZZ_CHECK(udp.ok(), "open_socket");
     const net::Address any_port = net::Address::ipv4({127, 0, 0, 1}, 0);
-    FUZZ_CHECK(net::bind(ctx, *udp, any_port) == wasi::Errno::success, "bind");
-    auto local = net::local_address(ctx, *udp);
+    auto socket = net::socket_of(ctx, *udp);
+    FUZZ_CHECK(socket.ok(), "socket_of");
+    FUZZ_CHECK(net::bind(ctx, *socket, any_port) == wasi::Errno::success, "bind");
+    auto local = net::local_address(ctx, *socket);
     FUZZ_CHECK(local.ok(), "local_address");
     network->ports = {local->port};
     uint8_t byte = 'z';
     const std::span<uint8_t> one(&byte, 1);
-    auto sent = net::send(ctx, *udp, std::span<const std::span<uint8_t>>(&one, 1), &*local);
+    auto sent = net::send(ctx, *socket, std::span<const std::span<uint8_t>>(&one, 1), &*local);
     FUZZ_CHECK(sent.ok() && *sent == 1, "datagram to self");
     // fds 4 and 5: a closed entry and one past the end, for EBADF events.
     const wasi::Fd gone = fuzz::add_host_fd(ctx.fds, fuzz::open_device("/dev/null"));

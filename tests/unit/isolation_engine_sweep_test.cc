@@ -31,6 +31,7 @@
 #include "abi/raw_socket_address.hh"
 #include "guest_run.hh"
 #include "net/socket_calls.hh"
+#include "socket_fd.hh"
 
 namespace wasinet {
 namespace {
@@ -226,7 +227,7 @@ class IsolationEngineSweepTest : public ::testing::Test {
     // Any wait a call would start ends at once (EINTR): a hostile guest
     // must not park the sweep.
     ctx_.wake->fire();
-    auto port = net::local_address(ctx_, 4);
+    auto port = net::local_address(ctx_, net::sock(ctx_, 4));
     ASSERT_TRUE(port.ok());
     listener_port_ = port->port;
     // A peer waiting on the listener with data sent: the sweep's accepts

@@ -21,6 +21,7 @@
 #include "net/network.hh"
 #include "net/socket_calls.hh"
 #include "runtime/instance_setup.hh"
+#include "socket_fd.hh"
 #include "wasi/context.hh"
 #include "wasi/stdio.hh"
 
@@ -154,21 +155,23 @@ TEST_F(HostileSweepTest, EveryWasinetV0FunctionSurvivesHostileArguments) {
     return fd.ok() ? *fd : 0;
   };
   const auto port_of = [&](wasi::Fd fd) {
-    auto a = net::local_address(ctx_, fd);
+    auto a = net::local_address(ctx_, net::sock(ctx_, fd));
     EXPECT_TRUE(a.ok());
     return a.ok() ? a->port : uint16_t{0};
   };
   const net::Address loop4 = net::Address::ipv4({127, 0, 0, 1}, 0);
   const wasi::Fd listener = open(net::Family::inet, net::SocketType::stream);
-  ASSERT_EQ(net::bind(ctx_, listener, loop4), wasi::Errno::success);
-  ASSERT_EQ(net::listen(ctx_, listener, 4), wasi::Errno::success);
+  ASSERT_EQ(net::bind(ctx_, net::sock(ctx_, listener), loop4), wasi::Errno::success);
+  ASSERT_EQ(net::listen(ctx_, net::sock(ctx_, listener), 4), wasi::Errno::success);
   const wasi::Fd udp = open(net::Family::inet, net::SocketType::datagram);
-  ASSERT_EQ(net::bind(ctx_, udp, loop4), wasi::Errno::success);
+  ASSERT_EQ(net::bind(ctx_, net::sock(ctx_, udp), loop4), wasi::Errno::success);
   const wasi::Fd unix_dgram = open(net::Family::unix_, net::SocketType::datagram);
-  ASSERT_EQ(net::bind(ctx_, unix_dgram, net::Address::unix_path("/tree/d.sock")), wasi::Errno::success);
+  ASSERT_EQ(net::bind(ctx_, net::sock(ctx_, unix_dgram), net::Address::unix_path("/tree/d.sock")),
+            wasi::Errno::success);
   network->ports = {port_of(listener), port_of(udp)};
   const wasi::Fd client = open(net::Family::inet, net::SocketType::stream);
-  const wasi::Errno c = net::connect(ctx_, client, net::Address::ipv4({127, 0, 0, 1}, port_of(listener)));
+  const wasi::Errno c = net::connect(ctx_, net::sock(ctx_, client),
+                                     net::Address::ipv4({127, 0, 0, 1}, port_of(listener)));
   ASSERT_TRUE(c == wasi::Errno::success || c == wasi::Errno::inprogress) << wasi::errno_name(c);
   // A hostile guest must not be able to park the sweep: any wait a call
   // would start (a stream sock_send_to waiting for room) ends at once.

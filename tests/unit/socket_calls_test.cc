@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "net/network.hh"
+#include "socket_fd.hh"
 #include "wasi/directory.hh"
 #include "wasi/poll.hh"
 
@@ -80,7 +81,7 @@ class SocketCallsTest : public ::testing::Test {
   }
 
   Address local(Fd fd) {
-    auto a = local_address(ctx_, fd);
+    auto a = local_address(ctx_, sock(ctx_, fd));
     EXPECT_TRUE(a.ok()) << wasi::errno_name(a.error());
     return a.ok() ? *a : Address{};
   }
@@ -88,14 +89,14 @@ class SocketCallsTest : public ::testing::Test {
   wasi::Result<size_t> send_text(Fd fd, std::string text, const Address* to = nullptr,
                                  std::optional<SendWait> wait = std::nullopt) {
     std::span<uint8_t> buf(reinterpret_cast<uint8_t*>(text.data()), text.size());
-    return send(ctx_, fd, wasi::IoVecs(&buf, 1), to, wait);
+    return send(ctx_, sock(ctx_, fd), wasi::IoVecs(&buf, 1), to, wait);
   }
 
   // Receives at most `max` bytes; the text, or "<errno>" on failure.
   std::string recv_text(Fd fd, size_t max, RecvOptions o = {}, ReceivedFrom* info = nullptr) {
     std::vector<uint8_t> bytes(max);
     std::span<uint8_t> buf(bytes);
-    auto r = recv(ctx_, fd, wasi::IoVecs(&buf, 1), o);
+    auto r = recv(ctx_, sock(ctx_, fd), wasi::IoVecs(&buf, 1), o);
     if (!r.ok()) return "<" + std::string(wasi::errno_name(r.error())) + ">";
     if (info) *info = *r;
     return std::string(bytes.begin(), bytes.begin() + static_cast<long>(r->bytes));
@@ -132,19 +133,19 @@ class SocketCallsTest : public ::testing::Test {
   TcpPair tcp_pair(Family f) {
     TcpPair p{};
     p.listener = open(f, SocketType::stream);
-    EXPECT_EQ(bind(ctx_, p.listener, loopback(f)), Errno::success);
-    EXPECT_EQ(listen(ctx_, p.listener, 16), Errno::success);
+    EXPECT_EQ(bind(ctx_, sock(ctx_, p.listener), loopback(f)), Errno::success);
+    EXPECT_EQ(listen(ctx_, sock(ctx_, p.listener), 16), Errno::success);
     p.listen_addr = local(p.listener);
     EXPECT_NE(p.listen_addr.port, 0);
     p.client = open(f, SocketType::stream);
-    EXPECT_EQ(connect(ctx_, p.client, p.listen_addr), Errno::inprogress);
+    EXPECT_EQ(connect(ctx_, sock(ctx_, p.client), p.listen_addr), Errno::inprogress);
     auto ev = poll_fd(p.client, EventType::fd_write);
     EXPECT_TRUE(ev.has_value());
-    auto pending = take_error(ctx_, p.client);
+    auto pending = take_error(ctx_, sock(ctx_, p.client));
     EXPECT_TRUE(pending.ok());
     EXPECT_EQ(pending->error, Errno::success);
     EXPECT_TRUE(poll_fd(p.listener, EventType::fd_read).has_value());
-    auto accepted = accept(ctx_, p.listener, kNonblock);
+    auto accepted = accept(ctx_, sock(ctx_, p.listener), kNonblock);
     EXPECT_TRUE(accepted.ok()) << wasi::errno_name(accepted.error());
     if (accepted.ok()) {
       p.server = accepted->fd;
@@ -168,14 +169,14 @@ TEST_P(TcpTest, ConnectAcceptAddressesDataAndEof) {
   EXPECT_EQ(client_local.ip, loopback(f).ip);
   EXPECT_NE(client_local.port, 0);
   EXPECT_EQ(local(p.server), p.listen_addr);
-  auto client_peer = peer_address(ctx_, p.client);
+  auto client_peer = peer_address(ctx_, sock(ctx_, p.client));
   ASSERT_TRUE(client_peer.ok());
   EXPECT_EQ(*client_peer, p.listen_addr);
-  auto server_peer = peer_address(ctx_, p.server);
+  auto server_peer = peer_address(ctx_, sock(ctx_, p.server));
   ASSERT_TRUE(server_peer.ok());
   EXPECT_EQ(*server_peer, client_local);
   // A listener has no peer.
-  EXPECT_EQ(peer_address(ctx_, p.listener).error(), Errno::notconn);
+  EXPECT_EQ(peer_address(ctx_, sock(ctx_, p.listener)).error(), Errno::notconn);
 
   // Client to server, peeked first. The address a stream guest passes on
   // every write is ignored.
@@ -193,7 +194,7 @@ TEST_P(TcpTest, ConnectAcceptAddressesDataAndEof) {
   // Server to client in two parts; a blocking WAITALL receive waits for both.
   auto server = socket_of(ctx_, p.server);
   ASSERT_TRUE(server.ok());
-  std::thread writer([s = *server] {
+  std::thread writer([s = server->socket] {
     std::string a = "wor", b = "ld!";
     std::span<uint8_t> ba(reinterpret_cast<uint8_t*>(a.data()), a.size());
     std::span<uint8_t> bb(reinterpret_cast<uint8_t*>(b.data()), b.size());
@@ -209,7 +210,7 @@ TEST_P(TcpTest, ConnectAcceptAddressesDataAndEof) {
 
   // EOF after the peer's shutdown(write); WAITALL stops at EOF too.
   ASSERT_EQ(*send_text(p.server, "bye"), 3u);
-  EXPECT_EQ(shutdown(ctx_, p.server, false, true), Errno::success);
+  EXPECT_EQ(shutdown(ctx_, sock(ctx_, p.server), false, true), Errno::success);
   EXPECT_EQ(recv_text(p.client, 64, waitall), "bye");
   EXPECT_EQ(recv_text(p.client, 64), "");
   // The other direction still works.
@@ -224,13 +225,13 @@ TEST_P(TcpTest, FdReadAndWriteGoThroughTheSocket) {
   ASSERT_TRUE(client.ok() && server.ok());
   std::string text = "via fd_write";
   std::span<uint8_t> out(reinterpret_cast<uint8_t*>(text.data()), text.size());
-  EXPECT_EQ(*(*client)->write(wasi::IoVecs(&out, 1), /*nonblocking=*/true), text.size());
+  EXPECT_EQ(*client->socket->write(wasi::IoVecs(&out, 1), /*nonblocking=*/true), text.size());
   std::vector<uint8_t> in(64);
   std::span<uint8_t> inb(in);
-  auto n = (*server)->read(wasi::IoVecs(&inb, 1), /*nonblocking=*/false);
+  auto n = server->socket->read(wasi::IoVecs(&inb, 1), /*nonblocking=*/false);
   ASSERT_TRUE(n.ok());
   EXPECT_EQ(std::string(in.begin(), in.begin() + static_cast<long>(*n)), text);
-  EXPECT_EQ((*server)->read(wasi::IoVecs(&inb, 1), true).error(), Errno::again);
+  EXPECT_EQ(server->socket->read(wasi::IoVecs(&inb, 1), true).error(), Errno::again);
 }
 
 INSTANTIATE_TEST_SUITE_P(Loopback, TcpTest, ::testing::Values(Family::inet, Family::inet6),
@@ -239,32 +240,32 @@ INSTANTIATE_TEST_SUITE_P(Loopback, TcpTest, ::testing::Values(Family::inet, Fami
 TEST_F(SocketCallsTest, ConnectToClosedPortIsRefusedThroughSoError) {
   // A port just released by the kernel and not listened on.
   const Fd probe = open(Family::inet, SocketType::stream);
-  ASSERT_EQ(bind(ctx_, probe, loopback(Family::inet)), Errno::success);
+  ASSERT_EQ(bind(ctx_, sock(ctx_, probe), loopback(Family::inet)), Errno::success);
   const Address closed = local(probe);
   ASSERT_EQ(ctx_.fds.close(probe), Errno::success);
 
   const Fd fd = open(Family::inet, SocketType::stream);
-  ASSERT_EQ(connect(ctx_, fd, closed), Errno::inprogress);
+  ASSERT_EQ(connect(ctx_, sock(ctx_, fd), closed), Errno::inprogress);
   auto ev = poll_fd(fd, EventType::fd_write);
   ASSERT_TRUE(ev.has_value()) << "no FD_WRITE event for a refused connect";
-  auto pending = take_error(ctx_, fd);
+  auto pending = take_error(ctx_, sock(ctx_, fd));
   ASSERT_TRUE(pending.ok());
   EXPECT_EQ(pending->error, Errno::connrefused);
   // Reading SO_ERROR clears it.
-  EXPECT_EQ(take_error(ctx_, fd)->error, Errno::success);
-  EXPECT_EQ(peer_address(ctx_, fd).error(), Errno::notconn);
+  EXPECT_EQ(take_error(ctx_, sock(ctx_, fd))->error, Errno::success);
+  EXPECT_EQ(peer_address(ctx_, sock(ctx_, fd)).error(), Errno::notconn);
 }
 
 TEST_F(SocketCallsTest, BlockingConnectWaitsForTheOutcome) {
   const Fd listener = open(Family::inet, SocketType::stream);
-  ASSERT_EQ(bind(ctx_, listener, loopback(Family::inet)), Errno::success);
-  ASSERT_EQ(listen(ctx_, listener, 4), Errno::success);
+  ASSERT_EQ(bind(ctx_, sock(ctx_, listener), loopback(Family::inet)), Errno::success);
+  ASSERT_EQ(listen(ctx_, sock(ctx_, listener), 4), Errno::success);
   const Fd fd = open(Family::inet, SocketType::stream, 0);
-  EXPECT_EQ(connect(ctx_, fd, local(listener)), Errno::success);
-  EXPECT_EQ(peer_address(ctx_, fd).value(), local(listener));
+  EXPECT_EQ(connect(ctx_, sock(ctx_, fd), local(listener)), Errno::success);
+  EXPECT_EQ(peer_address(ctx_, sock(ctx_, fd)).value(), local(listener));
   // The accepted fd's guest-visible mode is what accept was asked for.
   set_blocking(listener, true);
-  auto accepted = accept(ctx_, listener, 0);
+  auto accepted = accept(ctx_, sock(ctx_, listener), 0);
   ASSERT_TRUE(accepted.ok());
   auto entry = ctx_.fds.get(accepted->fd);
   ASSERT_TRUE(entry.ok());
@@ -273,11 +274,11 @@ TEST_F(SocketCallsTest, BlockingConnectWaitsForTheOutcome) {
   EXPECT_EQ((*entry)->object->filetype(), wasi::Filetype::socket_stream);
 
   const Fd probe = open(Family::inet, SocketType::stream);
-  ASSERT_EQ(bind(ctx_, probe, loopback(Family::inet)), Errno::success);
+  ASSERT_EQ(bind(ctx_, sock(ctx_, probe), loopback(Family::inet)), Errno::success);
   const Address closed = local(probe);
   ASSERT_EQ(ctx_.fds.close(probe), Errno::success);
   const Fd refused = open(Family::inet, SocketType::stream, 0);
-  EXPECT_EQ(connect(ctx_, refused, closed), Errno::connrefused);
+  EXPECT_EQ(connect(ctx_, sock(ctx_, refused), closed), Errno::connrefused);
 }
 
 // --- UDP ---------------------------------------------------------------
@@ -288,8 +289,8 @@ TEST_P(UdpTest, SourceAddressesAndTruncation) {
   const Family f = GetParam();
   const Fd a = open(f, SocketType::datagram);
   const Fd b = open(f, SocketType::datagram);
-  ASSERT_EQ(bind(ctx_, a, loopback(f)), Errno::success);
-  ASSERT_EQ(bind(ctx_, b, loopback(f)), Errno::success);
+  ASSERT_EQ(bind(ctx_, sock(ctx_, a), loopback(f)), Errno::success);
+  ASSERT_EQ(bind(ctx_, sock(ctx_, b), loopback(f)), Errno::success);
   const Address addr_a = local(a), addr_b = local(b);
   EXPECT_NE(addr_a.port, 0);
 
@@ -317,8 +318,8 @@ TEST_P(UdpTest, SourceAddressesAndTruncation) {
   EXPECT_EQ(recv_text(a, 64), "<again>");
 
   // Connected: no address needed; the peer is reported.
-  ASSERT_EQ(connect(ctx_, b, addr_a), Errno::success);
-  EXPECT_EQ(peer_address(ctx_, b).value(), addr_a);
+  ASSERT_EQ(connect(ctx_, sock(ctx_, b), addr_a), Errno::success);
+  EXPECT_EQ(peer_address(ctx_, sock(ctx_, b)).value(), addr_a);
   ASSERT_EQ(*send_text(b, "conn"), 4u);
   ASSERT_TRUE(poll_fd(a, EventType::fd_read).has_value());
   EXPECT_EQ(recv_text(a, 64, {}, &info), "conn");
@@ -330,14 +331,14 @@ INSTANTIATE_TEST_SUITE_P(Loopback, UdpTest, ::testing::Values(Family::inet, Fami
 
 TEST_F(SocketCallsTest, Ipv4AddressOnAnInet6SocketIsMapped) {
   const Fd a = open(Family::inet6, SocketType::datagram);
-  ASSERT_EQ(bind(ctx_, a, loopback(Family::inet)), Errno::success);
+  ASSERT_EQ(bind(ctx_, sock(ctx_, a), loopback(Family::inet)), Errno::success);
   const Address got = local(a);
   EXPECT_EQ(got.family, Family::inet6);
   EXPECT_EQ(got.unmapped(), loopback(Family::inet, got.port));
 
   // An IPv4 socket reaches it by its IPv4 address, and is seen mapped.
   const Fd b = open(Family::inet, SocketType::datagram);
-  ASSERT_EQ(bind(ctx_, b, loopback(Family::inet)), Errno::success);
+  ASSERT_EQ(bind(ctx_, sock(ctx_, b), loopback(Family::inet)), Errno::success);
   const Address unmapped = got.unmapped();
   ASSERT_EQ(*send_text(b, "v4", &unmapped), 2u);
   ASSERT_TRUE(poll_fd(a, EventType::fd_read).has_value());
@@ -355,8 +356,8 @@ TEST_F(SocketCallsTest, Ipv4AddressOnAnInet6SocketIsMapped) {
 TEST_F(SocketCallsTest, BlockingRecvEndsAtTheDeadline) {
   TcpPair p = tcp_pair(Family::inet);
   set_blocking(p.client, true);
-  ASSERT_EQ(set_timeout(ctx_, p.client, Direction::receive, 200ms), Errno::success);
-  auto left = get_timeout(ctx_, p.client, Direction::receive);
+  ASSERT_EQ(set_timeout(ctx_, sock(ctx_, p.client), Direction::receive, 200ms), Errno::success);
+  auto left = get_timeout(ctx_, sock(ctx_, p.client), Direction::receive);
   ASSERT_TRUE(left.ok() && left->has_value());
   EXPECT_GT(**left, 100ms);
   EXPECT_LE(**left, 200ms);
@@ -364,29 +365,31 @@ TEST_F(SocketCallsTest, BlockingRecvEndsAtTheDeadline) {
   EXPECT_EQ(recv_text(p.client, 16), "<timedout>");
   EXPECT_GE(ms_since(t0), 150);
   EXPECT_LT(ms_since(t0), 3000);
-  EXPECT_EQ(*get_timeout(ctx_, p.client, Direction::receive), Clock::duration::zero());
+  EXPECT_EQ(*get_timeout(ctx_, sock(ctx_, p.client), Direction::receive), Clock::duration::zero());
 }
 
 TEST_F(SocketCallsTest, NonblockingRecvSaysTimedOutOnlyOnceTheDeadlinePassed) {
   TcpPair p = tcp_pair(Family::inet);
   EXPECT_EQ(recv_text(p.client, 16), "<again>");
-  ASSERT_EQ(set_timeout(ctx_, p.client, Direction::receive, 60s), Errno::success);
+  ASSERT_EQ(set_timeout(ctx_, sock(ctx_, p.client), Direction::receive, 60s), Errno::success);
   EXPECT_EQ(recv_text(p.client, 16), "<again>");
-  ASSERT_EQ(set_timeout(ctx_, p.client, Direction::receive, Clock::duration::zero()), Errno::success);
+  ASSERT_EQ(set_timeout(ctx_, sock(ctx_, p.client), Direction::receive, Clock::duration::zero()),
+            Errno::success);
   EXPECT_EQ(recv_text(p.client, 16), "<timedout>");
-  ASSERT_EQ(set_timeout(ctx_, p.client, Direction::receive, -1s), Errno::success);
+  ASSERT_EQ(set_timeout(ctx_, sock(ctx_, p.client), Direction::receive, -1s), Errno::success);
   EXPECT_EQ(recv_text(p.client, 16), "<timedout>");
   // Data that is there is still delivered (see RATIONALE): the deadline
   // only replaces EAGAIN.
   ASSERT_EQ(*send_text(p.server, "late"), 4u);
   ASSERT_TRUE(poll_fd(p.client, EventType::fd_read).has_value());
   EXPECT_EQ(recv_text(p.client, 16), "late");
-  ASSERT_EQ(set_timeout(ctx_, p.client, Direction::receive, std::nullopt), Errno::success);
+  ASSERT_EQ(set_timeout(ctx_, sock(ctx_, p.client), Direction::receive, std::nullopt),
+            Errno::success);
   EXPECT_EQ(recv_text(p.client, 16), "<again>");
-  EXPECT_FALSE(get_timeout(ctx_, p.client, Direction::receive)->has_value());
+  EXPECT_FALSE(get_timeout(ctx_, sock(ctx_, p.client), Direction::receive)->has_value());
   // Accept follows the receive deadline too, as SO_RCVTIMEO does on Linux.
-  ASSERT_EQ(set_timeout(ctx_, p.listener, Direction::receive, -1s), Errno::success);
-  EXPECT_EQ(accept(ctx_, p.listener, kNonblock).error(), Errno::timedout);
+  ASSERT_EQ(set_timeout(ctx_, sock(ctx_, p.listener), Direction::receive, -1s), Errno::success);
+  EXPECT_EQ(accept(ctx_, sock(ctx_, p.listener), kNonblock).error(), Errno::timedout);
 }
 
 TEST_F(SocketCallsTest, WakeEventEndsBlockingRecvWithEintr) {
@@ -403,7 +406,7 @@ TEST_F(SocketCallsTest, WakeEventEndsBlockingRecvWithEintr) {
   stopper.join();
   // A blocking accept ends the same way.
   set_blocking(p.listener, true);
-  EXPECT_EQ(accept(ctx_, p.listener, 0).error(), Errno::intr);
+  EXPECT_EQ(accept(ctx_, sock(ctx_, p.listener), 0).error(), Errno::intr);
 }
 
 TEST_F(SocketCallsTest, SendAllDeliversEightMebibytesToASlowReader) {
@@ -445,14 +448,15 @@ TEST_F(SocketCallsTest, SendAllDeliversEightMebibytesToASlowReader) {
   // A non-blocking guest fd, as wasinet_v0 hands out: `all` overrides it.
   const Fd fd = open(Family::inet, SocketType::stream);
   set_blocking(fd, true);
-  ASSERT_EQ(connect(ctx_, fd, Address::ipv4({127, 0, 0, 1}, ntohs(sin.sin_port))), Errno::success);
+  ASSERT_EQ(connect(ctx_, sock(ctx_, fd), Address::ipv4({127, 0, 0, 1}, ntohs(sin.sin_port))),
+            Errno::success);
   set_blocking(fd, false);
   // Several iovecs, so the partial-write bookkeeping crosses their borders.
   std::vector<std::span<uint8_t>> iovs;
   for (size_t at = 0; at < kTotal; at += kTotal / 4)
     iovs.emplace_back(data.data() + at, kTotal / 4);
   const auto t0 = Clock::now();
-  auto n = send(ctx_, fd, iovs, nullptr, SendWait::all);
+  auto n = send(ctx_, sock(ctx_, fd), iovs, nullptr, SendWait::all);
   ASSERT_TRUE(n.ok()) << wasi::errno_name(n.error());
   EXPECT_EQ(*n, kTotal);
   EXPECT_GE(ms_since(t0), 90) << "the writer never had to wait for the reader";
@@ -465,10 +469,11 @@ TEST_F(SocketCallsTest, SendAllDeliversEightMebibytesToASlowReader) {
 
 // --- errors ------------------------------------------------------------------
 
+// One lookup per call (socket_of): EBADF, then ENOTSOCK before any right is
+// checked; the calls then check their own right from what it found.
 TEST_F(SocketCallsTest, UnknownFdsFilesAndMissingRights) {
-  EXPECT_EQ(bind(ctx_, 99, loopback(Family::inet)), Errno::badf);
-  EXPECT_EQ(recv_text(99, 4), "<badf>");
   EXPECT_EQ(socket_of(ctx_, 99).error(), Errno::badf);
+  EXPECT_EQ(socket_of(ctx_, 99, rights::fd_read).error(), Errno::badf);
 
   char tmpl[] = "/tmp/wasinet-sock-XXXXXX";
   ASSERT_NE(::mkdtemp(tmpl), nullptr);
@@ -476,11 +481,8 @@ TEST_F(SocketCallsTest, UnknownFdsFilesAndMissingRights) {
   dir.object = wasi::Directory::open_host(tmpl, false);
   dir.rights_base = rights::directory;
   const Fd dir_fd = *ctx_.fds.insert(std::move(dir));
-  EXPECT_EQ(connect(ctx_, dir_fd, loopback(Family::inet, 80)), Errno::notsock);
-  EXPECT_EQ(listen(ctx_, dir_fd, 1), Errno::notsock);
-  EXPECT_EQ(accept(ctx_, dir_fd, 0).error(), Errno::notsock);
-  EXPECT_EQ(take_error(ctx_, dir_fd).error(), Errno::notsock);
-  EXPECT_EQ(set_timeout(ctx_, dir_fd, Direction::send, 1s), Errno::notsock);
+  EXPECT_EQ(socket_of(ctx_, dir_fd).error(), Errno::notsock);
+  EXPECT_EQ(socket_of(ctx_, dir_fd, rights::sock_accept).error(), Errno::notsock);
   fs::remove_all(tmpl);
 
   const Fd fd = open(Family::inet, SocketType::stream);
@@ -488,18 +490,21 @@ TEST_F(SocketCallsTest, UnknownFdsFilesAndMissingRights) {
   ASSERT_TRUE(entry.ok());
   (*entry)->rights_base = rights::socket & ~(rights::fd_read | rights::sock_accept |
                                             rights::sock_shutdown);
+  EXPECT_EQ(socket_of(ctx_, fd, rights::fd_read).error(), Errno::notcapable);
+  ASSERT_TRUE(socket_of(ctx_, fd).ok());
   EXPECT_EQ(recv_text(fd, 4), "<notcapable>");
-  EXPECT_EQ(accept(ctx_, fd, 0).error(), Errno::notcapable);
-  EXPECT_EQ(shutdown(ctx_, fd, true, true), Errno::notcapable);
+  EXPECT_EQ(accept(ctx_, sock(ctx_, fd), 0).error(), Errno::notcapable);
+  EXPECT_EQ(shutdown(ctx_, sock(ctx_, fd), true, true), Errno::notcapable);
+  EXPECT_EQ(take_error(ctx_, sock(ctx_, fd))->error, Errno::success);  // needs no right
 }
 
 TEST_F(SocketCallsTest, FamilyMismatchesAndProtocols) {
   const Fd v4 = open(Family::inet, SocketType::stream);
-  EXPECT_EQ(bind(ctx_, v4, loopback(Family::inet6)), Errno::afnosupport);
-  EXPECT_EQ(connect(ctx_, v4, Address::unix_path("/x.sock")), Errno::afnosupport);
+  EXPECT_EQ(bind(ctx_, sock(ctx_, v4), loopback(Family::inet6)), Errno::afnosupport);
+  EXPECT_EQ(connect(ctx_, sock(ctx_, v4), Address::unix_path("/x.sock")), Errno::afnosupport);
   const Fd ux = open(Family::unix_, SocketType::stream);
-  EXPECT_EQ(connect(ctx_, ux, loopback(Family::inet, 80)), Errno::afnosupport);
-  EXPECT_EQ(bind(ctx_, ux, loopback(Family::inet6, 80)), Errno::afnosupport);
+  EXPECT_EQ(connect(ctx_, sock(ctx_, ux), loopback(Family::inet, 80)), Errno::afnosupport);
+  EXPECT_EQ(bind(ctx_, sock(ctx_, ux), loopback(Family::inet6, 80)), Errno::afnosupport);
   const Fd udp = open(Family::inet, SocketType::datagram);
   const Address v6 = loopback(Family::inet6, 9);
   EXPECT_EQ(send_text(udp, "x", &v6).error(), Errno::afnosupport);
@@ -522,8 +527,8 @@ TEST_F(SocketCallsTest, WithoutANetworkEverythingIsRefused) {
   const Fd fd = open(Family::inet, SocketType::datagram);
   ctx_.network = nullptr;
   EXPECT_EQ(open_socket(ctx_, Family::inet, SocketType::stream, 0, 0).error(), Errno::acces);
-  EXPECT_EQ(bind(ctx_, fd, loopback(Family::inet)), Errno::acces);
-  EXPECT_EQ(connect(ctx_, fd, loopback(Family::inet, 9)), Errno::acces);
+  EXPECT_EQ(bind(ctx_, sock(ctx_, fd), loopback(Family::inet)), Errno::acces);
+  EXPECT_EQ(connect(ctx_, sock(ctx_, fd), loopback(Family::inet, 9)), Errno::acces);
   const Address to = loopback(Family::inet, 9);
   EXPECT_EQ(send_text(fd, "x", &to).error(), Errno::acces);
   EXPECT_EQ(resolve_host(ctx_, "ip", "localhost").error(), Errno::acces);
@@ -554,9 +559,9 @@ TEST_F(SocketCallsTest, EachCallAsksTheNetwork) {
       continue;
     }
     ASSERT_TRUE(fd.ok());
-    const Errno bound = bind(ctx_, *fd, loopback(Family::inet));
-    const Errno listened = listen(ctx_, *fd, 1);
-    const Errno connected = connect(ctx_, *fd, loopback(Family::inet, 9));
+    const Errno bound = bind(ctx_, sock(ctx_, *fd), loopback(Family::inet));
+    const Errno listened = listen(ctx_, sock(ctx_, *fd), 1);
+    const Errno connected = connect(ctx_, sock(ctx_, *fd), loopback(Family::inet, 9));
     EXPECT_EQ(bound == Errno::acces, op == Operation::bind) << operation_name(op);
     EXPECT_EQ(listened == Errno::acces, op == Operation::listen) << operation_name(op);
     EXPECT_EQ(connected == Errno::acces, op == Operation::connect) << operation_name(op);
@@ -576,10 +581,10 @@ TEST_F(SocketCallsTest, RefusedPeersAreDroppedByAccept) {
   TcpPair p = tcp_pair(Family::inet);  // accepted while allowed
   ctx_.network = std::make_shared<Refuse>(Operation::accept);
   const Fd c = open(Family::inet, SocketType::stream);
-  ASSERT_EQ(connect(ctx_, c, p.listen_addr), Errno::inprogress);
+  ASSERT_EQ(connect(ctx_, sock(ctx_, c), p.listen_addr), Errno::inprogress);
   ASSERT_TRUE(poll_fd(p.listener, EventType::fd_read).has_value());
   // The refused connection is closed and nothing else is pending.
-  EXPECT_EQ(accept(ctx_, p.listener, kNonblock).error(), Errno::again);
+  EXPECT_EQ(accept(ctx_, sock(ctx_, p.listener), kNonblock).error(), Errno::again);
   ASSERT_TRUE(poll_fd(c, EventType::fd_read).has_value());
   const std::string r = recv_text(c, 4);
   EXPECT_TRUE(r == "" || r == "<connreset>") << r;
@@ -681,7 +686,7 @@ struct NativeUnixgram {
 
 TEST_F(UnixSocketTest, NativePeersSeeRealPathsAndAreSeenByGuestPaths) {
   const Fd guest = open(Family::unix_, SocketType::datagram);
-  ASSERT_EQ(bind(ctx_, guest, Address::unix_path("/run/guest.sock")), Errno::success);
+  ASSERT_EQ(bind(ctx_, sock(ctx_, guest), Address::unix_path("/run/guest.sock")), Errno::success);
   NativeUnixgram native;
   ASSERT_TRUE(native.bind(dir_ / "native.sock"));
   const Address native_addr = Address::unix_path("/run/native.sock");
@@ -716,20 +721,20 @@ TEST_F(UnixSocketTest, NativePeersSeeRealPathsAndAreSeenByGuestPaths) {
 TEST_F(UnixSocketTest, StreamAddressesAreGuestPaths) {
   const Fd listener = open(Family::unix_, SocketType::stream);
   const Address path = Address::unix_path("/run/app.sock");
-  ASSERT_EQ(bind(ctx_, listener, path), Errno::success);
+  ASSERT_EQ(bind(ctx_, sock(ctx_, listener), path), Errno::success);
   EXPECT_TRUE(fs::is_socket(dir_ / "app.sock"));
-  ASSERT_EQ(listen(ctx_, listener, 4), Errno::success);
+  ASSERT_EQ(listen(ctx_, sock(ctx_, listener), 4), Errno::success);
   EXPECT_EQ(local(listener), path);
 
   const Fd client = open(Family::unix_, SocketType::stream);
-  ASSERT_EQ(connect(ctx_, client, path), Errno::success);  // unix connects at once
-  auto accepted = accept(ctx_, listener, kNonblock);
+  ASSERT_EQ(connect(ctx_, sock(ctx_, client), path), Errno::success);  // unix connects at once
+  auto accepted = accept(ctx_, sock(ctx_, listener), kNonblock);
   ASSERT_TRUE(accepted.ok()) << wasi::errno_name(accepted.error());
   EXPECT_EQ(accepted->peer, Address::unix_path(""));  // the client is unnamed
   EXPECT_EQ(local(accepted->fd), path);
-  EXPECT_EQ(peer_address(ctx_, accepted->fd).value(), Address::unix_path(""));
+  EXPECT_EQ(peer_address(ctx_, sock(ctx_, accepted->fd)).value(), Address::unix_path(""));
   EXPECT_EQ(local(client), Address::unix_path(""));
-  EXPECT_EQ(peer_address(ctx_, client).value(), path);
+  EXPECT_EQ(peer_address(ctx_, sock(ctx_, client)).value(), path);
   EXPECT_EQ(Address::unix_path("").to_string(), "@");
 
   ASSERT_EQ(*send_text(client, "to server"), 9u);
@@ -744,18 +749,20 @@ TEST_F(UnixSocketTest, StreamAddressesAreGuestPaths) {
 
   // A second bind of the same path, and paths outside every preopen.
   const Fd other = open(Family::unix_, SocketType::stream);
-  EXPECT_EQ(bind(ctx_, other, path), Errno::addrinuse);
-  EXPECT_EQ(bind(ctx_, other, Address::unix_path("/elsewhere/x.sock")), Errno::notcapable);
-  EXPECT_EQ(connect(ctx_, other, Address::unix_path("/run/missing.sock")), Errno::noent);
+  EXPECT_EQ(bind(ctx_, sock(ctx_, other), path), Errno::addrinuse);
+  EXPECT_EQ(bind(ctx_, sock(ctx_, other), Address::unix_path("/elsewhere/x.sock")),
+            Errno::notcapable);
+  EXPECT_EQ(connect(ctx_, sock(ctx_, other), Address::unix_path("/run/missing.sock")),
+            Errno::noent);
 }
 
 TEST_F(UnixSocketTest, DatagramsWithAndWithoutConnect) {
   const Fd server = open(Family::unix_, SocketType::datagram);
   const Address srv = Address::unix_path("/run/srv.sock");
-  ASSERT_EQ(bind(ctx_, server, srv), Errno::success);
+  ASSERT_EQ(bind(ctx_, sock(ctx_, server), srv), Errno::success);
   const Fd client = open(Family::unix_, SocketType::datagram);
   // Relative: beneath the first preopen.
-  ASSERT_EQ(bind(ctx_, client, Address::unix_path("cli.sock")), Errno::success);
+  ASSERT_EQ(bind(ctx_, sock(ctx_, client), Address::unix_path("cli.sock")), Errno::success);
   EXPECT_TRUE(fs::is_socket(dir_ / "cli.sock"));
   EXPECT_EQ(local(client), Address::unix_path("cli.sock"));
 
@@ -779,8 +786,8 @@ TEST_F(UnixSocketTest, DatagramsWithAndWithoutConnect) {
   ASSERT_TRUE(info.from.has_value());
   EXPECT_EQ(*info.from, Address::unix_path(""));
 
-  ASSERT_EQ(connect(ctx_, client, srv), Errno::success);
-  EXPECT_EQ(peer_address(ctx_, client).value(), srv);
+  ASSERT_EQ(connect(ctx_, sock(ctx_, client), srv), Errno::success);
+  EXPECT_EQ(peer_address(ctx_, sock(ctx_, client)).value(), srv);
   ASSERT_EQ(*send_text(client, "two"), 3u);
   ASSERT_TRUE(poll_fd(server, EventType::fd_read).has_value());
   EXPECT_EQ(recv_text(server, 2, {}, &info), "tw");
@@ -794,11 +801,11 @@ TEST_F(LongUnixPathTest, BoundPeersAreSeenByTheirGuestPaths) {
 
   const Fd server = open(Family::unix_, SocketType::datagram);
   const Address srv = Address::unix_path("/run/srv.sock");
-  ASSERT_EQ(bind(ctx_, server, srv), Errno::success);
+  ASSERT_EQ(bind(ctx_, sock(ctx_, server), srv), Errno::success);
   const Fd one = open(Family::unix_, SocketType::datagram);
   const Fd two = open(Family::unix_, SocketType::datagram);
-  ASSERT_EQ(bind(ctx_, one, Address::unix_path("/run/c.sock")), Errno::success);
-  ASSERT_EQ(bind(ctx_, two, Address::unix_path("/other/c.sock")), Errno::success);
+  ASSERT_EQ(bind(ctx_, sock(ctx_, one), Address::unix_path("/run/c.sock")), Errno::success);
+  ASSERT_EQ(bind(ctx_, sock(ctx_, two), Address::unix_path("/other/c.sock")), Errno::success);
   EXPECT_TRUE(fs::is_socket(other / "c.sock"));
   ReceivedFrom info;
   for (auto [fd, path] : {std::pair{one, "/run/c.sock"}, std::pair{two, "/other/c.sock"}}) {
@@ -819,10 +826,11 @@ TEST_F(LongUnixPathTest, BoundPeersAreSeenByTheirGuestPaths) {
   ASSERT_TRUE(stranger.fds.insert(std::move(d)).ok());
   auto sfd = open_socket(stranger, Family::unix_, SocketType::datagram, 0, kNonblock);
   ASSERT_TRUE(sfd.ok());
-  ASSERT_EQ(bind(stranger, *sfd, Address::unix_path("/run/stranger.sock")), Errno::success);
+  ASSERT_EQ(bind(stranger, sock(stranger, *sfd), Address::unix_path("/run/stranger.sock")),
+            Errno::success);
   std::string hello = "hi";
   std::span<uint8_t> hb(reinterpret_cast<uint8_t*>(hello.data()), hello.size());
-  ASSERT_EQ(*send(stranger, *sfd, wasi::IoVecs(&hb, 1), &srv), 2u);
+  ASSERT_EQ(*send(stranger, sock(stranger, *sfd), wasi::IoVecs(&hb, 1), &srv), 2u);
   ASSERT_TRUE(poll_fd(server, EventType::fd_read).has_value());
   EXPECT_EQ(recv_text(server, 8, {}, &info), "hi");
   ASSERT_TRUE(info.from.has_value());
@@ -830,15 +838,17 @@ TEST_F(LongUnixPathTest, BoundPeersAreSeenByTheirGuestPaths) {
 
   // A stream client that bound a name is the accepted peer by that name.
   const Fd listener = open(Family::unix_, SocketType::stream);
-  ASSERT_EQ(bind(ctx_, listener, Address::unix_path("/run/l.sock")), Errno::success);
-  ASSERT_EQ(listen(ctx_, listener, 2), Errno::success);
+  ASSERT_EQ(bind(ctx_, sock(ctx_, listener), Address::unix_path("/run/l.sock")), Errno::success);
+  ASSERT_EQ(listen(ctx_, sock(ctx_, listener), 2), Errno::success);
   const Fd client = open(Family::unix_, SocketType::stream);
-  ASSERT_EQ(bind(ctx_, client, Address::unix_path("/other/client.sock")), Errno::success);
-  ASSERT_EQ(connect(ctx_, client, Address::unix_path("/run/l.sock")), Errno::success);
-  auto accepted = accept(ctx_, listener, kNonblock);
+  ASSERT_EQ(bind(ctx_, sock(ctx_, client), Address::unix_path("/other/client.sock")),
+            Errno::success);
+  ASSERT_EQ(connect(ctx_, sock(ctx_, client), Address::unix_path("/run/l.sock")), Errno::success);
+  auto accepted = accept(ctx_, sock(ctx_, listener), kNonblock);
   ASSERT_TRUE(accepted.ok());
   EXPECT_EQ(accepted->peer, Address::unix_path("/other/client.sock"));
-  EXPECT_EQ(peer_address(ctx_, accepted->fd).value(), Address::unix_path("/other/client.sock"));
+  EXPECT_EQ(peer_address(ctx_, sock(ctx_, accepted->fd)).value(),
+            Address::unix_path("/other/client.sock"));
   EXPECT_EQ(local(client), Address::unix_path("/other/client.sock"));
 
   // Closing a socket forgets its name: a new socket bound where it was is
@@ -846,7 +856,7 @@ TEST_F(LongUnixPathTest, BoundPeersAreSeenByTheirGuestPaths) {
   ASSERT_EQ(ctx_.fds.close(one), Errno::success);
   fs::remove(dir_ / "c.sock");
   const Fd three = open(Family::unix_, SocketType::datagram);
-  ASSERT_EQ(bind(ctx_, three, Address::unix_path("c.sock")), Errno::success);
+  ASSERT_EQ(bind(ctx_, sock(ctx_, three), Address::unix_path("c.sock")), Errno::success);
   ASSERT_EQ(*send_text(three, "z", &srv), 1u);
   ASSERT_TRUE(poll_fd(server, EventType::fd_read).has_value());
   EXPECT_EQ(recv_text(server, 8, {}, &info), "z");
@@ -858,13 +868,13 @@ TEST_F(UnixSocketTest, NoHostDescriptorLeaks) {
   {
     TcpPair p = tcp_pair(Family::inet6);
     const Fd u = open(Family::inet, SocketType::datagram);
-    ASSERT_EQ(bind(ctx_, u, loopback(Family::inet)), Errno::success);
+    ASSERT_EQ(bind(ctx_, sock(ctx_, u), loopback(Family::inet)), Errno::success);
     const Fd l = open(Family::unix_, SocketType::stream);
-    ASSERT_EQ(bind(ctx_, l, Address::unix_path("/run/leak.sock")), Errno::success);
-    ASSERT_EQ(listen(ctx_, l, 1), Errno::success);
+    ASSERT_EQ(bind(ctx_, sock(ctx_, l), Address::unix_path("/run/leak.sock")), Errno::success);
+    ASSERT_EQ(listen(ctx_, sock(ctx_, l), 1), Errno::success);
     const Fd c = open(Family::unix_, SocketType::stream);
-    ASSERT_EQ(connect(ctx_, c, Address::unix_path("/run/leak.sock")), Errno::success);
-    auto a = accept(ctx_, l, kNonblock);
+    ASSERT_EQ(connect(ctx_, sock(ctx_, c), Address::unix_path("/run/leak.sock")), Errno::success);
+    auto a = accept(ctx_, sock(ctx_, l), kNonblock);
     ASSERT_TRUE(a.ok());
     const Address to = Address::unix_path("/run/leak.sock");
     const Fd d = open(Family::unix_, SocketType::datagram);
