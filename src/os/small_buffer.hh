@@ -19,8 +19,10 @@ class SmallBuffer {
   SmallBuffer& operator=(const SmallBuffer&) = delete;
 
   T* data() noexcept { return heap_ ? heap_.get() : inline_; }
+  const T* data() const noexcept { return heap_ ? heap_.get() : inline_; }
   size_t size() const noexcept { return size_; }
   T& operator[](size_t i) noexcept { return data()[i]; }
+  const T& operator[](size_t i) const noexcept { return data()[i]; }
   std::span<T> span() noexcept { return {data(), size_}; }
   T* begin() noexcept { return data(); }
   T* end() noexcept { return data() + size_; }
