@@ -34,7 +34,8 @@ std::string lexical_host_path(wasi::FdTable& fds, std::string_view guest_path) {
   if (dir.empty()) return dir;
   // ".." may climb out of the preopen on paper; resolution would refuse
   // it, and so does this.
-  const std::string p = std::filesystem::path(join_path(dir, m->relative)).lexically_normal().string();
+  const std::string p =
+      std::filesystem::path(join_path(dir, m->relative)).lexically_normal().string();
   if (p != dir && !p.starts_with(dir == "/" ? dir : dir + "/")) return {};
   return p;
 }
@@ -93,7 +94,8 @@ wasi::Result<UnixTarget> resolve_unix_path(wasi::FdTable& fds, std::string_view 
   target.name = std::move(parent.name);
   // ENAMETOOLONG when /proc/self/fd/N/NAME does not fit sun_path: only a
   // last component of some 90 bytes or more gets there.
-  WASINET_TRY(target.address, unix_host_address(os::proc_fd_path(target.parent.get(), target.name)));
+  WASINET_TRY(target.address,
+              unix_host_address(os::proc_fd_path(target.parent.get(), target.name)));
   return target;
 }
 
