@@ -92,7 +92,6 @@ class Engine {
   // Loads a module precompiled by this engine (serialize()); throws
   // wasinet::Error when it was built by an incompatible engine or config.
   Module deserialize_file(const std::filesystem::path& path) const;
-  Module deserialize(std::span<const uint8_t> bytes) const;
 
   // Instantiates `module` with `functions` (every import must be among
   // them) and runs its `_start` export. `host` is passed to each callback.

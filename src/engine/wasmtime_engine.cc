@@ -1,4 +1,6 @@
-// The wasmtime binding: the only file that includes engine headers.
+// engine/engine.hh on wasmtime: the engine, compiling, (de)serializing and
+// running modules. Host functions are bound by wasmtime_binding.cc; the
+// embedding API (src/embed/) is the only other code that sees wasmtime.
 #include <wasmtime.h>
 
 #include <algorithm>
@@ -157,16 +159,6 @@ Module Engine::compile(std::span<const uint8_t> wasm) const {
   return Module(std::move(m));
 }
 
-Module Engine::deserialize(std::span<const uint8_t> bytes) const {
-  auto m = std::make_unique<Module::Impl>();
-  if (wasmtime_error_t* e =
-          wasmtime_module_deserialize(impl_->engine, bytes.data(), bytes.size(), &m->module))
-    throw Error("cannot load precompiled module (built by another wasinet version or "
-                "configuration? recompile it with `wasinet compile`): " +
-                first_line(take_message(e)));
-  return Module(std::move(m));
-}
-
 Module Engine::deserialize_file(const std::filesystem::path& path) const {
   auto m = std::make_unique<Module::Impl>();
   if (wasmtime_error_t* e =
@@ -181,79 +173,83 @@ void Engine::interrupt_all() const { wasmtime_engine_increment_epoch(impl_->engi
 
 bool Engine::interruptible() const { return impl_->epoch_interruption; }
 
-RunOutcome Engine::run(const Module& module, std::span<const HostFunction> functions,
-                       void* host, const RunLimits& limits) const {
-  if (limits.max_memory) check_initial_memory(module.impl().module, limits.max_memory);
-  binding::GuestState data;
-  data.host = host;
-  data.cache_memory = true;  // one instance makes every call
-  wasmtime_store_t* store = wasmtime_store_new(impl_->engine, nullptr, nullptr);
-  if (limits.max_memory)
-    wasmtime_store_limiter(store, static_cast<int64_t>(std::min<uint64_t>(limits.max_memory, INT64_MAX)),
-                           -1, -1, -1, -1);
-  wasmtime_context_t* context = wasmtime_store_context(store);
-  wasmtime_linker_t* linker = wasmtime_linker_new(impl_->engine);
-  struct Cleanup {
-    wasmtime_store_t* store;
-    wasmtime_linker_t* linker;
-    ~Cleanup() {
-      wasmtime_linker_delete(linker);
-      wasmtime_store_delete(store);
-    }
-  } cleanup{store, linker};
+namespace {
 
-  if (!exports_function(module.impl().module, "_start"))
-    throw Error("the module exports no _start function: it is not a WASI command "
-                "(a reactor or a library cannot be run)");
-
-  // interrupt_all() advances the epoch by one: the guest then traps at its
-  // next epoch check (a loop header or function entry). Nothing else
-  // advances it, so an uninterrupted guest never reaches this deadline.
-  wasmtime_context_set_epoch_deadline(context, 1);
-
-  std::vector<binding::BoundFunction> bound;
-  bound.reserve(functions.size());  // the linker keeps pointers into it
-  for (const HostFunction& fn : functions) {
-    bound.push_back({&fn, &data});
-    binding::define(linker, bound.back());
+// One guest run's store and linker, deleted together.
+struct StoreAndLinker {
+  StoreAndLinker(wasm_engine_t* engine, const RunLimits& limits)
+      : store(wasmtime_store_new(engine, nullptr, nullptr)),
+        context(wasmtime_store_context(store)),
+        linker(wasmtime_linker_new(engine)) {
+    if (limits.max_memory)
+      wasmtime_store_limiter(
+          store, static_cast<int64_t>(std::min<uint64_t>(limits.max_memory, INT64_MAX)), -1, -1,
+          -1, -1);
+    // interrupt_all() advances the epoch by one: the guest then traps at
+    // its next epoch check (a loop header or function entry). Nothing else
+    // advances it, so an uninterrupted guest never reaches this deadline.
+    wasmtime_context_set_epoch_deadline(context, 1);
   }
+  ~StoreAndLinker() {
+    wasmtime_linker_delete(linker);
+    wasmtime_store_delete(store);
+  }
+  StoreAndLinker(const StoreAndLinker&) = delete;
+  StoreAndLinker& operator=(const StoreAndLinker&) = delete;
 
-  wasmtime_instance_t instance;
+  wasmtime_store_t* store;
+  wasmtime_context_t* context;
+  wasmtime_linker_t* linker;
+};
+
+// Instantiates `module`; the trap of its own start function, if it had
+// one and it trapped (null otherwise). Throws for a module that cannot be
+// instantiated (MemoryLimitError when a memory the exports and imports do
+// not show hits the cap).
+wasm_trap_t* instantiate(StoreAndLinker& s, const wasmtime_module_t* module,
+                         const RunLimits& limits, wasmtime_instance_t& instance) {
   wasm_trap_t* trap = nullptr;
   if (wasmtime_error_t* e =
-          wasmtime_linker_instantiate(linker, context, module.impl().module, &instance, &trap)) {
+          wasmtime_linker_instantiate(s.linker, s.context, module, &instance, &trap)) {
     const std::string reason = first_line(take_message(e));
-    // A memory the exports and imports do not show hits the cap here.
     if (limits.max_memory && reason.find("memory") != std::string::npos)
       throw MemoryLimitError("cannot instantiate module: " + reason + " (memory cap " +
                              byte_size(limits.max_memory) + ")");
     throw Error("cannot instantiate module: " + reason);
   }
+  return trap;
+}
 
-  RunOutcome outcome;
-  // Every way out after instantiation reports how large the memory grew.
-  auto finished = [&]() -> RunOutcome {
-    outcome.memory_bytes = exported_memory_bytes(context, instance);
-    return outcome;
-  };
-  auto finish = [&](wasm_trap_t* t) {
-    if (!t) return false;
-    if (data.exited) {
-      wasm_trap_delete(t);
-      outcome.kind = RunOutcome::Kind::exited;
-      outcome.exit_code = data.exit_code;
-      return true;
-    }
-    wasmtime_trap_code_t code;
-    bool interrupted = wasmtime_trap_code(t, &code) && code == WASMTIME_TRAP_CODE_INTERRUPT;
-    outcome.kind = interrupted ? RunOutcome::Kind::interrupted : RunOutcome::Kind::trapped;
-    outcome.message = first_line(take_message(t));
-    return true;
-  };
-  // The module's own start function trapped: `instance` was never set.
-  if (finish(trap)) return outcome;
+// How a guest that did not return ended, from the trap or the error its
+// call gave back (exactly one of them; a trap raised by a host function,
+// proc_exit among them, may come back as either): proc_exit, the epoch
+// (interrupted), or a trap. Takes ownership of both.
+RunOutcome ended(const binding::GuestState& state, wasm_trap_t* trap, wasmtime_error_t* error) {
+  RunOutcome out;
+  if (state.exited) {
+    if (trap) wasm_trap_delete(trap);
+    if (error) wasmtime_error_delete(error);
+    out.kind = RunOutcome::Kind::exited;
+    out.exit_code = state.exit_code;
+    return out;
+  }
+  wasmtime_trap_code_t code;
+  const bool interrupted =
+      trap && wasmtime_trap_code(trap, &code) && code == WASMTIME_TRAP_CODE_INTERRUPT;
+  out.kind = interrupted ? RunOutcome::Kind::interrupted : RunOutcome::Kind::trapped;
+  if (trap) {
+    out.message = first_line(take_message(trap));
+    if (error) wasmtime_error_delete(error);
+  } else {
+    out.message = first_line(take_message(error));
+  }
+  return out;
+}
 
-  // Reactors export _initialize; commands export _start. Run what is there.
+// Runs what the instance exports of _initialize (reactors) and _start
+// (commands), in that order, until one does not return.
+RunOutcome call_entry_points(wasmtime_context_t* context, wasmtime_instance_t& instance,
+                             const binding::GuestState& state) {
   for (std::string_view entry : {"_initialize", "_start"}) {
     wasmtime_extern_t item;
     if (!wasmtime_instance_export_get(context, &instance, entry.data(), entry.size(), &item))
@@ -262,25 +258,42 @@ RunOutcome Engine::run(const Module& module, std::span<const HostFunction> funct
       wasmtime_extern_delete(&item);
       continue;
     }
-    trap = nullptr;
+    wasm_trap_t* trap = nullptr;
     wasmtime_error_t* e = wasmtime_func_call(context, &item.of.func, nullptr, 0, nullptr, 0, &trap);
     wasmtime_extern_delete(&item);
-    if (e) {
-      // A trap raised by a host function (proc_exit among them) comes back
-      // as an error, as does a call that could not start (wrong signature).
-      if (data.exited) {
-        wasmtime_error_delete(e);
-        outcome.kind = RunOutcome::Kind::exited;
-        outcome.exit_code = data.exit_code;
-      } else {
-        outcome.kind = RunOutcome::Kind::trapped;
-        outcome.message = first_line(take_message(e));
-      }
-      return finished();
-    }
-    if (finish(trap)) return finished();
+    if (e || trap) return ended(state, trap, e);
   }
-  return finished();
+  return RunOutcome{};
+}
+
+}  // namespace
+
+RunOutcome Engine::run(const Module& module, std::span<const HostFunction> functions,
+                       void* host, const RunLimits& limits) const {
+  const wasmtime_module_t* compiled = module.impl().module;
+  if (limits.max_memory) check_initial_memory(compiled, limits.max_memory);
+  if (!exports_function(compiled, "_start"))
+    throw Error("the module exports no _start function: it is not a WASI command "
+                "(a reactor or a library cannot be run)");
+
+  binding::GuestState state;
+  state.host = host;
+  state.cache_memory = true;  // one instance makes every call
+  StoreAndLinker s(impl_->engine, limits);
+  std::vector<binding::BoundFunction> bound;
+  bound.reserve(functions.size());  // the linker keeps pointers into it
+  for (const HostFunction& fn : functions) {
+    bound.push_back({&fn, &state});
+    binding::define(s.linker, bound.back());
+  }
+
+  wasmtime_instance_t instance;
+  // The module's own start function trapped: `instance` was never set.
+  if (wasm_trap_t* trap = instantiate(s, compiled, limits, instance))
+    return ended(state, trap, nullptr);
+  RunOutcome outcome = call_entry_points(s.context, instance, state);
+  outcome.memory_bytes = exported_memory_bytes(s.context, instance);
+  return outcome;
 }
 
 Module::Module(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
