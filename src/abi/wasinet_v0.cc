@@ -266,17 +266,9 @@ Errno sock_getaddrip(Call& c, uint32_t network, uint32_t networklen, uint32_t ho
   size_t used = 0;
   for (const net::Address& a : addresses) {
     if (used + kIpSize > dest.size()) break;
-    uint8_t* ip = dest.data() + used;
-    if (a.family == net::Family::inet) {
-      // ::ffff:a.b.c.d, which Go's net.IP reads back as the IPv4 address.
-      std::memset(ip, 0, 10);
-      ip[10] = ip[11] = 0xff;
-      std::memcpy(ip + 12, a.ip.data(), 4);
-    } else if (a.family == net::Family::inet6) {
-      std::memcpy(ip, a.ip.data(), kIpSize);
-    } else {
-      continue;
-    }
+    if (a.family == net::Family::unix_) continue;
+    // IPv4 as ::ffff:a.b.c.d, which Go's net.IP reads back as the IPv4 address.
+    std::memcpy(dest.data() + used, a.v4_mapped().ip.data(), kIpSize);
     used += kIpSize;
   }
   return c.memory.store<uint32_t>(outlen_out, static_cast<uint32_t>(used));

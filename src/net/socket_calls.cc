@@ -57,12 +57,7 @@ Request request_for(Operation op, const Socket& s, const Address* address,
 // another family is EAFNOSUPPORT.
 Result<Address> fit_to(const Socket& s, const Address& a) {
   if (a.family == s.family()) return a;
-  if (s.family() == Family::inet6 && a.family == Family::inet) {
-    std::array<uint8_t, 16> mapped{};
-    mapped[10] = mapped[11] = 0xff;
-    std::copy(a.ip.begin(), a.ip.begin() + 4, mapped.begin() + 12);
-    return Address::ipv6(mapped, a.port);
-  }
+  if (s.family() == Family::inet6 && a.family == Family::inet) return a.v4_mapped();
   return Errno::afnosupport;
 }
 
