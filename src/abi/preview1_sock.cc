@@ -8,7 +8,7 @@
 // guest-visible NONBLOCK flag.
 #include "abi/host_function.hh"
 #include "abi/preview1.hh"
-#include "abi/retry_guarded.hh"
+#include "net/retry_guard.hh"
 #include "net/socket_calls.hh"
 
 namespace wasinet::abi {
@@ -22,7 +22,7 @@ Errno sock_accept(Call& c, uint32_t fd, uint32_t flags, uint32_t ro_fd) {
   WASINET_TRY(const net::SocketFd s, net::socket_of(c.ctx, fd, rights::sock_accept));
   if (flags & ~uint32_t{wasi::fdflags::nonblock}) return Errno::inval;
   if (!c.memory.contains(ro_fd, 4)) return Errno::fault;
-  WASINET_TRY(net::AcceptedFd accepted, retry_guarded(c.ctx, s.fd, [&] {
+  WASINET_TRY(net::AcceptedFd accepted, net::retry_guarded(c.ctx, s.socket, [&] {
                 return net::accept(c.ctx, s, static_cast<uint16_t>(flags));
               }));
   return c.memory.store<uint32_t>(ro_fd, accepted.fd);
@@ -39,7 +39,7 @@ Errno sock_recv(Call& c, uint32_t fd, uint32_t ri_data, uint32_t ri_data_len, ui
   options.peek = ri_flags & ri::recv_peek;
   options.waitall = ri_flags & ri::recv_waitall;
   WASINET_TRY(net::ReceivedFrom r,
-              retry_guarded(c.ctx, s.fd, [&] { return net::recv(c.ctx, s, bufs, options); }));
+              net::retry_guarded(c.ctx, s.socket, [&] { return net::recv(c.ctx, s, bufs, options); }));
   WASINET_CHECK(c.memory.store<uint32_t>(ro_datalen, static_cast<uint32_t>(r.bytes)));
   const uint16_t out = r.truncated ? wasi::roflags::recv_data_truncated : 0;
   return c.memory.store<uint16_t>(ro_flags, out);

@@ -16,8 +16,8 @@
 
 #include "abi/host_function.hh"
 #include "abi/raw_socket_address.hh"
-#include "abi/retry_guarded.hh"
 #include "abi/socket_option.hh"
+#include "net/retry_guard.hh"
 #include "net/socket_calls.hh"
 
 namespace wasinet::abi {
@@ -124,7 +124,7 @@ Errno sock_accept(Call& c, uint32_t fd, uint32_t nfd_out, uint32_t addr, uint32_
   WASINET_TRY(const net::SocketFd s, net::socket_of(c.ctx, fd));
   WASINET_CHECK(check_out(c, nfd_out, 4));
   WASINET_TRY(std::span<uint8_t> peer_out, address_range(c, addr, addrlen));
-  WASINET_TRY(net::AcceptedFd accepted, retry_guarded(c.ctx, s.fd, [&] {
+  WASINET_TRY(net::AcceptedFd accepted, net::retry_guarded(c.ctx, s.socket, [&] {
                 return net::accept(c.ctx, s, kSocketFdflags);
               }));
   encode_socket_address(accepted.peer, peer_out);
@@ -213,7 +213,7 @@ Errno sock_recv_from(Call& c, uint32_t fd, uint32_t iovs, uint32_t iovslen, uint
   // the guest made blocking the call follows the fd (the core has no
   // per-call override for receives yet).
   WASINET_TRY(net::ReceivedFrom r,
-              retry_guarded(c.ctx, s.fd, [&] { return net::recv(c.ctx, s, bufs, options); }));
+              net::retry_guarded(c.ctx, s.socket, [&] { return net::recv(c.ctx, s, bufs, options); }));
   if (r.from) encode_socket_address(*r.from, from_out);
   WASINET_CHECK(c.memory.store<uint32_t>(nread_out, static_cast<uint32_t>(r.bytes)));
   return c.memory.store<uint32_t>(oflags_out, r.truncated ? kMsgTrunc : 0);

@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "net/wait.hh"
+#include "net/blocking_wait.hh"
 #include "os/io_linux.hh"
 #include "wasi/host_iovecs.hh"
 #include "wasi/host_stat.hh"
@@ -141,7 +141,7 @@ Status Socket::listen(int backlog) {
 
 Result<Socket::Accepted> Socket::accept(bool nonblocking) {
   // Linux bounds a blocking accept by the receive timeout; so do we.
-  RetryWaiter waiter(fd_.get(), wake_ ? wake_->fd() : -1, recv_deadline_);
+  BlockingWait waiter(fd_.get(), wake_ ? wake_->fd() : -1, recv_deadline_);
   for (;;) {
     Accepted out;
     out.peer.length = sizeof out.peer.storage;
@@ -167,7 +167,7 @@ Result<Received> Socket::recv(wasi::IoVecs iovs, const RecvOptions& options, boo
   const bool fill = options.waitall && !options.peek && !nonblocking &&
                     type_ == SocketType::stream;
   const int flags = options.peek ? MSG_PEEK : 0;
-  RetryWaiter waiter(fd_.get(), wake_ ? wake_->fd() : -1, recv_deadline_);
+  BlockingWait waiter(fd_.get(), wake_ ? wake_->fd() : -1, recv_deadline_);
   Received out;
   for (;;) {
     HostAddress from;
@@ -216,7 +216,7 @@ Result<size_t> Socket::send(wasi::IoVecs iovs, const HostAddress* to, SendWait w
   // the kernel cleared it when it reported it, so it is reported here, as
   // a blocking send(2) reports ECONNRESET on the call after a partial one.
   if (deferred_send_error_ != 0) return wasi::errno_from_host(std::exchange(deferred_send_error_, 0));
-  RetryWaiter waiter(fd_.get(), wake_ ? wake_->fd() : -1, send_deadline_);
+  BlockingWait waiter(fd_.get(), wake_ ? wake_->fd() : -1, send_deadline_);
   size_t sent = 0;
   for (;;) {
     msghdr m{};

@@ -11,6 +11,7 @@
 
 #include "net/network.hh"
 #include "net/preopened_listener.hh"
+#include "net/retry_guard.hh"
 #include "runtime/system_files.hh"
 #include "wasi/directory.hh"
 #include "wasi/stdio.hh"
@@ -125,8 +126,8 @@ SetupResult setup_context(Context& ctx, const RunConfig& config,
   ctx.environ = config.environ;
   ctx.network = std::move(network);
   // A diagnostic knob, for measuring what the guard saves (BENCHMARKS.md).
-  if (const char* guard = std::getenv("WASINET_RETRY_GUARD"); guard && std::string_view(guard) == "off")
-    ctx.retry_guard.set_enabled(false);
+  if (const char* guard = std::getenv("WASINET_RETRY_GUARD"); !guard || std::string_view(guard) != "off")
+    ctx.retry_guard = std::make_shared<net::RetryGuard>();
   for (int fd = 0; fd < 3; ++fd) add_stdio(ctx, fd);
   for (const DirMapping& d : config.dirs) {
     std::shared_ptr<Directory> dir;

@@ -8,10 +8,10 @@
 #include "os/wake_event.hh"
 #include "wasi/fd_table.hh"
 #include "wasi/poll_registry.hh"
-#include "wasi/retry_guard.hh"
 
 namespace wasinet::net {
 class Network;
+class RetryGuard;
 }
 
 namespace wasinet::wasi {
@@ -27,8 +27,9 @@ struct Context {
   std::shared_ptr<const os::WakeEvent> wake = std::make_shared<os::WakeEvent>();
   // poll_oneoff's wait set, kept between calls (wasi/poll_registry.hh).
   PollRegistry poll_registry;
-  // Puts guests that retry EAGAIN in a loop to sleep (wasi/retry_guard.hh).
-  RetryGuard retry_guard;
+  // Puts guests that retry EAGAIN in a loop to sleep (net/retry_guard.hh;
+  // it serves wasinet_v0's guests). Null: no guard.
+  std::shared_ptr<net::RetryGuard> retry_guard;
 };
 
 }  // namespace wasinet::wasi

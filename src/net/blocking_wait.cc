@@ -1,4 +1,4 @@
-#include "net/wait.hh"
+#include "net/blocking_wait.hh"
 
 #include <algorithm>
 
@@ -8,7 +8,7 @@ namespace wasinet::net {
 
 using wasi::Errno;
 
-wasi::Status RetryWaiter::wait(short events) {
+wasi::Status BlockingWait::wait(short events) {
   using std::chrono::steady_clock;
   if (misses_ > 0) {
     const auto pause = std::chrono::milliseconds(1) * (1u << std::min(misses_ - 1, 6u));

@@ -9,14 +9,16 @@
 
 namespace wasinet::net {
 
-// Waits between the attempts of one call that says EAGAIN. When poll
+// The waits between the attempts of one blocking call that says EAGAIN
+// (accept, recv, send on a socket the guest made blocking). (Not the retry
+// guard, retry_guard.hh, which paces guests that retry non-blocking calls.) When poll
 // reports the socket ready and the call still says EAGAIN, poll cannot see
 // what the call waits for (a unix datagram sent to a full peer queue, a
 // spurious wake-up): rather than spin, such retries pause first, 1 ms
 // doubling up to 64 ms, still ending at once on the wake event or deadline.
-class RetryWaiter {
+class BlockingWait {
  public:
-  RetryWaiter(int fd, int wake_fd, std::optional<std::chrono::steady_clock::time_point> deadline)
+  BlockingWait(int fd, int wake_fd, std::optional<std::chrono::steady_clock::time_point> deadline)
       : fd_(fd), wake_fd_(wake_fd), deadline_(deadline) {}
 
   // Before retrying: success, EINTR or ETIMEDOUT (os::wait_ready, mapped).
