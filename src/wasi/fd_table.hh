@@ -8,7 +8,7 @@
 // Two caps bound what a guest can hold (`--max-fds`, `--max-conns`):
 // every fd counts against max_fds; entries marked `connection` (sockets
 // the guest opened or accepted, not listening ones) also count against
-// max_connections. Beyond either, insert() fails with EMFILE.
+// the connection cap. Beyond either, insert() fails with EMFILE.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -40,7 +40,7 @@ class FdTable {
   explicit FdTable(size_t max_fds = 1024) : max_fds_(max_fds) {}
 
   // Inserts at the lowest free number; EMFILE when the table is full, or
-  // when `entry` is a connection and max_connections() are held already.
+  // when `entry` is a connection and the connection cap is reached.
   Result<Fd> insert(FdEntry entry);
 
   // EMFILE when insert() of such an entry would fail for want of room.
@@ -93,7 +93,6 @@ class FdTable {
   void set_max_fds(size_t n) noexcept { max_fds_ = n; }
 
   size_t connections() const noexcept { return connections_; }
-  size_t max_connections() const noexcept { return max_connections_; }
   void set_max_connections(size_t n) noexcept { max_connections_ = n; }
 
  private:

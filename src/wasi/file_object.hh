@@ -1,5 +1,6 @@
 #pragma once
-// What a guest fd refers to: a file, a directory, stdio, later a socket.
+// What a guest fd refers to: a file, a directory, stdio, a socket
+// (net/socket.hh).
 //
 // Every operation has a default answer for kinds that do not support it
 // (as wasmtime's preview1 does), so each kind overrides only what it can do.
