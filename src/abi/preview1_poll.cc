@@ -28,9 +28,9 @@ Errno poll_oneoff(Call& c, uint32_t in, uint32_t out, uint32_t nsubscriptions,
                   uint32_t nevents_ptr) {
   if (nsubscriptions == 0) return Errno::inval;
   const uint64_t n = nsubscriptions;
-  if (!c.memory.contains(in, n * sizeof(WasiSubscription))) return Errno::fault;
-  if (!c.memory.contains(out, n * sizeof(WasiEvent))) return Errno::fault;
-  if (!c.memory.contains(nevents_ptr, sizeof(uint32_t))) return Errno::fault;
+  WASINET_CHECK(c.memory.check_range<WasiSubscription>(in, n));
+  WASINET_CHECK(c.memory.check_range<WasiEvent>(out, n));
+  WASINET_CHECK(c.memory.check_range<uint32_t>(nevents_ptr));
   // Bounds host allocation before making any (see kMaxSubscriptions).
   if (n > wasi::kMaxSubscriptions) return Errno::inval;
 

@@ -21,7 +21,7 @@ namespace rights = wasi::rights;
 Errno sock_accept(Call& c, uint32_t fd, uint32_t flags, uint32_t ro_fd) {
   WASINET_TRY(const net::SocketFd s, net::socket_of(c.ctx, fd, rights::sock_accept));
   if (flags & ~uint32_t{wasi::fdflags::nonblock}) return Errno::inval;
-  if (!c.memory.contains(ro_fd, 4)) return Errno::fault;
+  WASINET_CHECK(c.memory.check_range<uint32_t>(ro_fd));
   WASINET_TRY(net::AcceptedFd accepted, net::retry_guarded(c.ctx, s.socket, [&] {
                 return net::accept(c.ctx, s, static_cast<uint16_t>(flags));
               }));
@@ -34,7 +34,8 @@ Errno sock_recv(Call& c, uint32_t fd, uint32_t ri_data, uint32_t ri_data_len, ui
   WASINET_TRY(const net::SocketFd s, net::socket_of(c.ctx, fd, rights::fd_read));
   if (ri_flags & ~uint32_t{ri::recv_peek | ri::recv_waitall}) return Errno::inval;
   WASINET_TRY(auto bufs, c.memory.iovecs(ri_data, ri_data_len));
-  if (!c.memory.contains(ro_datalen, 4) || !c.memory.contains(ro_flags, 2)) return Errno::fault;
+  WASINET_CHECK(c.memory.check_range<uint32_t>(ro_datalen));
+  WASINET_CHECK(c.memory.check_range<uint16_t>(ro_flags));
   net::RecvOptions options;
   options.peek = ri_flags & ri::recv_peek;
   options.waitall = ri_flags & ri::recv_waitall;
@@ -51,7 +52,7 @@ Errno sock_send(Call& c, uint32_t fd, uint32_t si_data, uint32_t si_data_len, ui
   WASINET_TRY(const net::SocketFd s, net::socket_of(c.ctx, fd, rights::fd_write));
   if (si_flags != 0) return Errno::inval;
   WASINET_TRY(auto bufs, c.memory.iovecs(si_data, si_data_len));
-  if (!c.memory.contains(so_datalen, 4)) return Errno::fault;
+  WASINET_CHECK(c.memory.check_range<uint32_t>(so_datalen));
   WASINET_TRY(size_t sent, net::send(c.ctx, s, bufs, nullptr));
   return c.memory.store<uint32_t>(so_datalen, static_cast<uint32_t>(sent));
 }

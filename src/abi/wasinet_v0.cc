@@ -58,10 +58,6 @@ Result<net::Address> read_address(Call& c, uint32_t ptr, uint32_t len) {
   return decode_socket_address(raw);
 }
 
-Errno check_out(Call& c, uint32_t ptr, uint32_t len) {
-  return c.memory.contains(ptr, len) ? Errno::success : Errno::fault;
-}
-
 // compat: the Go guest library's iovec is a Go struct {unsafe.Pointer,
 // uint32}, and Go's wasm port has 8-byte pointers: each entry is 16 bytes,
 // {u64 buf, u32 len, 4 bytes of padding}, not preview1's 8. A buf beyond
@@ -69,7 +65,7 @@ Errno check_out(Call& c, uint32_t ptr, uint32_t len) {
 Result<std::vector<std::span<uint8_t>>> v0_iovecs(Call& c, uint32_t ptr, uint32_t count) {
   constexpr uint32_t kIovMax = 1024, kEntrySize = 16;
   if (count > kIovMax) return Errno::inval;
-  if (!c.memory.contains(ptr, uint64_t{count} * kEntrySize)) return Errno::fault;
+  WASINET_CHECK(c.memory.check_range(ptr, uint64_t{count} * kEntrySize));
   std::vector<std::span<uint8_t>> out;
   out.reserve(count);
   for (uint32_t i = 0; i < count; ++i) {
@@ -97,7 +93,7 @@ Errno sock_open(Call& c, uint32_t af, uint32_t socktype, uint32_t proto, uint32_
   if (!family) return Errno::afnosupport;
   const uint32_t type = socktype & ~(kSockNonblock | kSockCloexec);
   if (type != kSockStream && type != kSockDgram) return Errno::notsup;
-  WASINET_CHECK(check_out(c, fd_out, 4));
+  WASINET_CHECK(c.memory.check_range<uint32_t>(fd_out));
   WASINET_TRY(wasi::Fd fd, net::open_socket(c.ctx, *family, static_cast<net::SocketType>(type),
                                             static_cast<int32_t>(proto), kSocketFdflags));
   return c.memory.store<uint32_t>(fd_out, fd);
@@ -122,7 +118,7 @@ Errno sock_listen(Call& c, uint32_t fd, int32_t backlog) {
 
 Errno sock_accept(Call& c, uint32_t fd, uint32_t nfd_out, uint32_t addr, uint32_t addrlen) {
   WASINET_TRY(const net::SocketFd s, net::socket_of(c.ctx, fd));
-  WASINET_CHECK(check_out(c, nfd_out, 4));
+  WASINET_CHECK(c.memory.check_range<uint32_t>(nfd_out));
   WASINET_TRY(std::span<uint8_t> peer_out, address_range(c, addr, addrlen));
   WASINET_TRY(net::AcceptedFd accepted, net::retry_guarded(c.ctx, s.socket, [&] {
                 return net::accept(c.ctx, s, kSocketFdflags);
@@ -201,10 +197,10 @@ Errno sock_recv_from(Call& c, uint32_t fd, uint32_t iovs, uint32_t iovslen, uint
   if (iflags & ~(kMsgPeek | kMsgWaitall | kMsgDontwait)) return Errno::inval;
   WASINET_TRY(auto bufs, v0_iovecs(c, iovs, iovslen));
   // No control messages are ever returned, but the range must be sound.
-  WASINET_CHECK(check_out(c, oob, ooblen));
+  WASINET_CHECK(c.memory.check_range(oob, ooblen));
   WASINET_TRY(std::span<uint8_t> from_out, address_range(c, addr, addrlen));
-  WASINET_CHECK(check_out(c, nread_out, 4));
-  WASINET_CHECK(check_out(c, oflags_out, 4));
+  WASINET_CHECK(c.memory.check_range<uint32_t>(nread_out));
+  WASINET_CHECK(c.memory.check_range<uint32_t>(oflags_out));
   net::RecvOptions options;
   options.peek = iflags & kMsgPeek;
   options.waitall = iflags & kMsgWaitall;
@@ -225,8 +221,8 @@ Errno sock_send_to(Call& c, uint32_t fd, uint32_t iovs, uint32_t iovslen, uint32
   WASINET_TRY(const net::SocketFd s, net::socket_of(c.ctx, fd));
   if (flags & ~(kMsgDontwait | kMsgNosignal)) return Errno::inval;
   WASINET_TRY(auto bufs, v0_iovecs(c, iovs, iovslen));
-  WASINET_CHECK(check_out(c, oob, ooblen));  // control data is ignored
-  WASINET_CHECK(check_out(c, nwritten_out, 4));
+  WASINET_CHECK(c.memory.check_range(oob, ooblen));  // control data is ignored
+  WASINET_CHECK(c.memory.check_range<uint32_t>(nwritten_out));
   const bool dontwait = flags & kMsgDontwait;
   size_t sent = 0;
   if (s.socket->type() == net::SocketType::stream) {
@@ -260,7 +256,7 @@ Errno sock_getaddrip(Call& c, uint32_t network, uint32_t networklen, uint32_t ho
   WASINET_TRY(std::string_view net_name, c.memory.string(network, networklen));
   WASINET_TRY(std::string_view host_name, c.memory.string(host, hostlen));
   WASINET_TRY(std::span<uint8_t> dest, c.memory.bytes(out, outmax));
-  WASINET_CHECK(check_out(c, outlen_out, 4));
+  WASINET_CHECK(c.memory.check_range<uint32_t>(outlen_out));
   WASINET_TRY(std::vector<net::Address> addresses, net::resolve_host(c.ctx, net_name, host_name));
   constexpr size_t kIpSize = 16;
   size_t used = 0;
@@ -278,7 +274,7 @@ Errno sock_getaddrport(Call& c, uint32_t network, uint32_t networklen, uint32_t 
                        uint32_t servicelen, uint32_t port_out) {
   WASINET_TRY(std::string_view net_name, c.memory.string(network, networklen));
   WASINET_TRY(std::string_view service_name, c.memory.string(service, servicelen));
-  WASINET_CHECK(check_out(c, port_out, 4));
+  WASINET_CHECK(c.memory.check_range<uint32_t>(port_out));
   WASINET_TRY(uint16_t port, net::resolve_port(c.ctx, net_name, service_name));
   return c.memory.store<uint32_t>(port_out, port);
 }
