@@ -46,7 +46,7 @@ constexpr uint32_t kPage = 65536;
 constexpr uint32_t kBandStart = 16384;
 constexpr uint32_t kBandEnd = 24576;
 constexpr int kVectorsPerFunction = 64;
-constexpr uint32_t kMaxErrno = 76;
+constexpr uint32_t kMaxErrno = static_cast<uint16_t>(wasi::Errno::notcapable);  // the highest
 
 // Functions that end the guest or rearrange its fds (the fd probe in
 // tests/e2e/isolation_test.go covers those).
