@@ -23,6 +23,10 @@ using Clock = std::chrono::steady_clock;
 
 constexpr uint64_t kMs = 1'000'000;
 
+// "At once", in ms: far below the 5 s clock such a call must not wait for,
+// far above what a loaded machine or a sanitizer build adds to one call.
+constexpr double kAtOnceMs = 1000;
+
 // A pollable host descriptor (pipe end, socket), as a socket object would be.
 class HostFdObject final : public FileObject {
  public:

@@ -65,7 +65,7 @@ TEST_P(ClockTest, AbsoluteDeadlineInThePastIsReadyAtOnce) {
   FdTable fds;
   auto r = run(fds, {clock_sub(9, GetParam(), 1, /*abstime=*/true)});
   ASSERT_EQ(r.events.size(), 1u);
-  EXPECT_LT(r.ms, 50);
+  EXPECT_LT(r.ms, kAtOnceMs);
 }
 
 TEST_P(ClockTest, ZeroTimeoutReturnsImmediately) {
@@ -73,7 +73,7 @@ TEST_P(ClockTest, ZeroTimeoutReturnsImmediately) {
   auto r = run(fds, {clock_sub(1, GetParam(), 0)});
   ASSERT_EQ(r.error, Errno::success);
   ASSERT_EQ(r.events.size(), 1u);
-  EXPECT_LT(r.ms, 20);
+  EXPECT_LT(r.ms, kAtOnceMs);
 }
 
 INSTANTIATE_TEST_SUITE_P(BothClocks, ClockTest,
@@ -132,7 +132,8 @@ TEST_P(PollClock, SleepingCostsNoCpu) {
   auto cpu = now(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
   ASSERT_EQ(r.events.size(), 1u);
   EXPECT_GE(r.ms, 199.9);
-  EXPECT_LT(cpu, 20 * kMs) << "CPU ns while sleeping: " << cpu;
+  // Spinning for the 200 ms would cost about 200 ms of CPU.
+  EXPECT_LT(cpu, 50 * kMs) << "CPU ns while sleeping: " << cpu;
 }
 
 // A signal interrupts ppoll; the call must wait out the rest, not return
@@ -211,7 +212,7 @@ TEST_P(PollFd, EmptyPipeWriteEndIsWritable) {
   EXPECT_EQ(r.events[0].userdata, 2u);
   EXPECT_EQ(r.events[0].type, EventType::fd_write);
   EXPECT_EQ(r.events[0].error, Errno::success);
-  EXPECT_LT(r.ms, 100);
+  EXPECT_LT(r.ms, kAtOnceMs);
 }
 
 TEST_P(PollFd, ReadAndWriteOnOneFdAreBothReported) {
@@ -308,7 +309,7 @@ TEST_P(PollFd, BadFdIsAnErrorEventNotAFailedCall) {
   EXPECT_EQ(r.events[1].userdata, 3u);
   EXPECT_EQ(r.events[1].error, Errno::badf);
   EXPECT_EQ(r.events[1].type, EventType::fd_write);
-  EXPECT_LT(r.ms, 100);
+  EXPECT_LT(r.ms, kAtOnceMs);
 }
 
 TEST_P(PollFd, ErrorEventsStillReportOtherReadyFds) {
@@ -339,7 +340,7 @@ TEST_P(PollFd, ObjectWithoutHostFdIsNotsup) {
   auto r = run(fds, {fd_sub(1, EventType::fd_read, d), clock_sub(2, ClockId::monotonic, 5000 * kMs)});
   ASSERT_EQ(r.events.size(), 1u);
   EXPECT_EQ(r.events[0].error, Errno::notsup);
-  EXPECT_LT(r.ms, 100);
+  EXPECT_LT(r.ms, kAtOnceMs);
 }
 
 TEST_P(PollFd, RegularFileIsAlwaysReadyWithBytesLeft) {
@@ -358,7 +359,7 @@ TEST_P(PollFd, RegularFileIsAlwaysReadyWithBytesLeft) {
   EXPECT_EQ(r.events[0].nbytes, 6u);
   EXPECT_EQ(r.events[1].userdata, 3u);
   EXPECT_EQ(r.events[1].nbytes, 0u);
-  EXPECT_LT(r.ms, 100);
+  EXPECT_LT(r.ms, kAtOnceMs);
 }
 
 TEST_P(PollFd, ReadyEventsComeInSubscriptionOrder) {
@@ -395,14 +396,13 @@ TEST_P(PollFd, ThousandSubscriptions) {
       subs.push_back(fd_sub(i, EventType::fd_write, writers[k]));  // always ready
   }
   subs.push_back(clock_sub(5000, ClockId::monotonic, 5000 * kMs));
-  auto t0 = Clock::now();
   for (int round = 0; round < 20; ++round) {
     auto r = run(fds, subs);
     ASSERT_EQ(r.error, Errno::success);
     ASSERT_EQ(r.events.size(), 500u);
     for (size_t j = 0; j < r.events.size(); ++j) EXPECT_EQ(r.events[j].userdata, 2 * j + 1);
+    EXPECT_LT(r.ms, kAtOnceMs) << "round " << round << " waited for the clock";
   }
-  EXPECT_LT(ms_since(t0), 2000);
   // And 1000 clocks, the last one earliest.
   subs.clear();
   for (int i = 0; i < 1000; ++i)

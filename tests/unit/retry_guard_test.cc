@@ -88,7 +88,8 @@ TEST(RetryGuard, IdleRetriesSleepInTheKernelWithGrowingWaits) {
   EXPECT_EQ(guard.waits(), 21u);
   EXPECT_GE(elapsed, 150ms);
   EXPECT_LT(elapsed, 20s);
-  EXPECT_LT(cpu, 0.05) << "the waits must sleep, not spin";
+  // Spinning through the 200 ms and more of waits would cost as much CPU.
+  EXPECT_LT(cpu, 0.1) << "the waits must sleep, not spin";
 }
 
 TEST(RetryGuard, ReadinessOfAnyRetriedSocketEndsTheWaitAtOnce) {
@@ -132,17 +133,18 @@ TEST(RetryGuard, AReadySocketNobodyReadsWakesOneWaitOnly) {
   GuestSocket busy = add_socket(), idle = add_socket();
   os::WakeEvent wake;
   RetryGuard::Settings settings = quick(1);
-  settings.first_wait = 300ms;
-  settings.max_wait = 300ms;
+  // Waits of 800 ms, told apart with margins a loaded machine keeps.
+  settings.first_wait = 800ms;
+  settings.max_wait = 800ms;
   RetryGuard guard(settings);
   guard.on_again(busy.object, wake.fd());  // watched, then data arrives unread
   ASSERT_EQ(::write(busy.peer.get(), "x", 1), 1);
   auto t0 = Clock::now();
   guard.on_again(idle.object, wake.fd());
-  EXPECT_LT(Clock::now() - t0, 250ms) << "the ready socket ends the first wait";
+  EXPECT_LT(Clock::now() - t0, 400ms) << "the ready socket ends the first wait";
   t0 = Clock::now();
   guard.on_again(idle.object, wake.fd());
-  EXPECT_GE(Clock::now() - t0, 250ms) << "an unread ready socket must not keep waking the guard";
+  EXPECT_GE(Clock::now() - t0, 700ms) << "an unread ready socket must not keep waking the guard";
 }
 
 TEST(RetryGuard, ProgressOrWorkBetweenCallsStartsTheCountAfresh) {
