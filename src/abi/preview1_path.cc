@@ -39,13 +39,14 @@ Errno path_open(Call& c, uint32_t fd, uint32_t dirflags, uint32_t path, uint32_t
   Rights needed = rights::path_open;
   if (oflags & wasi::oflags::creat) needed |= rights::path_create_file;
   if (oflags & wasi::oflags::trunc) needed |= rights::path_filestat_set_size;
-  WASINET_TRY(auto dir, get_dir(c, fd, needed));
-  WASINET_TRY(wasi::FdEntry * parent, c.ctx.fds.get(fd));
+  // The directory and its entry's rights, from one lookup (as get_dir).
+  WASINET_TRY(auto parent, c.ctx.fds.get_typed<wasi::Directory>(fd, needed, Errno::notdir));
+  const std::shared_ptr<wasi::Directory>& dir = parent.object;
   WASINET_TRY(std::string_view p, c.memory.string(path, path_len));
   WASINET_CHECK(c.memory.check_range<uint32_t>(fd_out));
 
-  Rights base = rights_base & parent->rights_inheriting;
-  Rights inheriting = rights_inheriting & parent->rights_inheriting;
+  Rights base = rights_base & parent.entry->rights_inheriting;
+  Rights inheriting = rights_inheriting & parent.entry->rights_inheriting;
   if (dir->read_only()) {
     base &= ~rights::mutating;
     inheriting &= ~rights::mutating;
