@@ -4,7 +4,7 @@
 #
 #   os  <-  wasi  <-  net  <-  net_policy
 #                      ^           ^
-#   engine  <-  abi ---+           |
+#   engine  <-  abi ---+           |     (engine uses os: the guest thread)
 #                ^                 |
 #             runtime -------------+   <-  embed (include/wasinet/wasmtime.hh)
 #                ^                     <-  cli   (wasinet, src/cli/main.cc)
@@ -49,7 +49,7 @@ wasinet_layer(wasi DIRS wasi DEPS wasinet_os)
 wasinet_layer(net DIRS net DEPS wasinet_wasi wasinet_os)
 wasinet_layer(net_policy DIRS net/policy DEPS wasinet_net
               PRIVATE_DEPS nlohmann_json::nlohmann_json tomlplusplus::tomlplusplus)
-wasinet_layer(engine DIRS engine PRIVATE_DEPS wasmtime::c_api)
+wasinet_layer(engine DIRS engine DEPS wasinet_os PRIVATE_DEPS wasmtime::c_api)
 wasinet_layer(abi DIRS abi DEPS wasinet_engine wasinet_net wasinet_wasi wasinet_os)
 wasinet_layer(runtime DIRS runtime
               DEPS wasinet_abi wasinet_engine wasinet_net_policy wasinet_net wasinet_wasi wasinet_os
@@ -58,7 +58,8 @@ wasinet_layer(runtime DIRS runtime
 wasinet_layer(embed DIRS embed DEPS wasinet_runtime wasinet_abi wasinet_engine wasmtime::c_api)
 # The CLI's flag parsing and commands; main.cc is the executable's own.
 wasinet_layer(cli DIRS cli EXCLUDE main.cc
-              DEPS wasinet_runtime wasinet_engine wasinet_net_policy CLI11::CLI11)
+              DEPS wasinet_runtime wasinet_engine wasinet_net_policy CLI11::CLI11
+              PRIVATE_DEPS nlohmann_json::nlohmann_json)
 
 # Everything but the CLI: what an embedding program, the tests and the fuzz
 # targets link.

@@ -10,6 +10,7 @@
 #   sanitized_unit_N       the unit tests, in shards so ctest -j spreads them
 #   sanitized_e2e          the Go end-to-end tests against the sanitized CLI
 #                          and embed_run
+#   sanitized_e2e_overlay  the `wasinet go` ones (e2e_go_overlay) against it
 #   sanitized_conformance  the WASI test suite against the sanitized CLI
 #   sanitized_fuzz_replay  every fuzz target on its corpus and regressions
 
@@ -29,14 +30,18 @@ if(NOT WASINET_SANITIZED_DIR STREQUAL "")
 
   if(GO_EXECUTABLE)
     string(REPLACE ";" " " _san_langs "${WASINET_GUEST_LANGS}")
+    # The soak figures of the sanitized run go beside its binaries, not over
+    # the normal run's (both share the guests directory).
+    set(_san_env "WASINET=${_san}/wasinet;EMBED_RUN=${_san}/examples/embed_run;SOAK_REPORT=${_san}/soak-report.txt;GUESTS=${WASINET_GUEST_DIR};EXAMPLES=${CMAKE_BINARY_DIR}/examples;GUEST_LANGS=${_san_langs};GOTOOLCHAIN=local;GOWORK=off;GOFLAGS=")
     add_test(NAME sanitized_e2e
-      COMMAND ${GO_EXECUTABLE} test -count=1 -timeout 20m ./...
+      COMMAND ${GO_EXECUTABLE} test -count=1 -timeout 20m -skip ^TestOverlay ./...
       WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/e2e)
-    set_tests_properties(sanitized_e2e PROPERTIES
-      TIMEOUT 1500 LABELS sanitized
-      # The soak figures of the sanitized run go beside its binaries, not over
-      # the normal run's (both share the guests directory).
-      ENVIRONMENT "WASINET=${_san}/wasinet;EMBED_RUN=${_san}/examples/embed_run;SOAK_REPORT=${_san}/soak-report.txt;GUESTS=${WASINET_GUEST_DIR};EXAMPLES=${CMAKE_BINARY_DIR}/examples;GUEST_LANGS=${_san_langs};GOTOOLCHAIN=local;GOWORK=off;GOFLAGS=")
+    set_tests_properties(sanitized_e2e PROPERTIES TIMEOUT 1500 LABELS sanitized ENVIRONMENT "${_san_env}")
+    # `wasinet go` (the overlay's programs against the sanitized host).
+    add_test(NAME sanitized_e2e_overlay
+      COMMAND ${GO_EXECUTABLE} test -count=1 -timeout 25m -run ^TestOverlay ./...
+      WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/e2e)
+    set_tests_properties(sanitized_e2e_overlay PROPERTIES TIMEOUT 1800 LABELS sanitized ENVIRONMENT "${_san_env}")
   endif()
 
   if(Python3_Interpreter_FOUND)

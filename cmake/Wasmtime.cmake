@@ -32,8 +32,16 @@ set(_profile_dir ${WASINET_CARGO_TARGET_DIR}/release)
 file(READ ${_profile_dir}/wasmtime-include-dir.txt WASMTIME_INCLUDE_DIR)
 string(STRIP "${WASMTIME_INCLUDE_DIR}" WASMTIME_INCLUDE_DIR)
 
+# The shared target directory holds one libwasinet_wasmtime.a, whichever
+# checkout built it last (clones of different revisions may differ, e.g. in
+# the functions lib.rs adds): this build tree links its own copy, taken
+# right after its own cargo build.
+set(_engine_lib ${CMAKE_BINARY_DIR}/engine/libwasinet_wasmtime.a)
+file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/engine)
+file(COPY_FILE ${_profile_dir}/libwasinet_wasmtime.a ${_engine_lib} ONLY_IF_DIFFERENT)
+
 add_library(wasmtime::c_api STATIC IMPORTED GLOBAL)
 set_target_properties(wasmtime::c_api PROPERTIES
-  IMPORTED_LOCATION ${_profile_dir}/libwasinet_wasmtime.a
+  IMPORTED_LOCATION ${_engine_lib}
   INTERFACE_INCLUDE_DIRECTORIES ${WASMTIME_INCLUDE_DIR}
   INTERFACE_LINK_LIBRARIES "pthread;dl;m")

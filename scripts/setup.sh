@@ -11,12 +11,14 @@ die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
 # the C guest toolchain (clang for wasm32-wasi, wasm-ld, wasi-libc, the wasm
 # builtins, llvm-ar for the C SDK archive), clang's sanitizer and libFuzzer
 # runtimes (the ASan+UBSan test build, `make fuzz`), and test/benchmark peers
-# (curl, wrk, python3 with matplotlib for the benchmark chart, perf).
+# (curl, wrk, python3 with matplotlib for the benchmark chart, perf; and
+# redis-server and PostgreSQL for the `wasinet go` tests, which start their
+# own instances on their own ports and data directories, never the system's).
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libgtest-dev googletest libcli11-dev libssl-dev nlohmann-json3-dev libtomlplusplus-dev
   clang lld llvm wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev
-  python3 python3-matplotlib curl wrk procps
+  python3 python3-matplotlib curl wrk procps redis-server postgresql
 )
 
 missing=()
@@ -46,5 +48,18 @@ go_minor=$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')
 command -v cargo >/dev/null || die "Rust (cargo) is not installed: install it with rustup, rustc >= 1.95"
 rust_minor=$(rustc --version | sed -E 's/^rustc 1\.([0-9]+).*/\1/')
 [ "$rust_minor" -ge 95 ] || die "$(rustc --version) is too old: need >= 1.95"
+
+# The `wasinet go` tests (ctest e2e_go_overlay) build for both Go releases
+# it supports: the one above and go1.27.3, which the go command fetches
+# from the module proxy into the module cache, as it does the tests'
+# modules (go-redis, pgx, gRPC; tests/overlay/go.sum pins them). Fetched
+# now so the tests do not wait for them; a machine without the proxy gets
+# a warning here and failing overlay tests.
+if ! GOTOOLCHAIN=go1.27.3 go version >/dev/null 2>&1; then
+  say "warning: could not fetch Go go1.27.3 from the module proxy (the e2e_go_overlay tests need it)"
+fi
+if ! (cd "$(dirname "$0")/../tests/overlay" && GOTOOLCHAIN=local GOFLAGS= GOWORK=off go mod download); then
+  say "warning: could not download the modules of tests/overlay (the e2e_go_overlay tests need them)"
+fi
 
 say "ready: $(go env GOVERSION), $(rustc --version | cut -d' ' -f1-2), $(cmake --version | head -1), clang $(clang --version | head -1 | sed -E 's/.*version ([0-9.]+).*/\1/')"

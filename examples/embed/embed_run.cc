@@ -5,8 +5,9 @@
 //   embed_run [--listen IP:PORT] APP.wasm [ARGS...]
 //
 // --listen opens a TCP listener on IPv4 (port 0: the system chooses) and
-// hands it to the program as the fd after its preopened directories; its
-// address is printed on stderr. The program's exit code becomes ours, and is
+// hands it to the program as the fd after its preopened directories (the
+// program finds it in WASINET_LISTEN_FDS); its address and fd are printed
+// on stderr. The program's exit code becomes ours, and is
 // printed on stderr too.
 #include <wasmtime.h>
 
@@ -91,7 +92,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "embed_run: listening on %s (fd %u)\n", l.url.c_str(), l.fd);
 
   // Everything wasmtime is ours: wasinet only adds functions to the linker.
-  wasm_engine_t* engine = wasm_engine_new();
+  // Go programs need a deep wasm stack: 8 MiB, as `wasinet run` gives.
+  wasm_config_t* config = wasm_config_new();
+  wasinet::set_max_wasm_stack(config, wasinet::kDefaultMaxWasmStack);
+  wasm_engine_t* engine = wasm_engine_new_with_config(config);
   wasmtime_module_t* module = nullptr;
   if (wasmtime_error_t* e = wasmtime_module_new(engine, wasm.data(), wasm.size(), &module)) {
     std::fprintf(stderr, "embed_run: %s: %s\n", path.c_str(), message_of(e, nullptr).c_str());
@@ -118,7 +122,10 @@ int main(int argc, char** argv) {
     if (!error && !trap) {
       if (wasmtime_instance_export_get(context, &instance, "_start", 6, &start) &&
           start.kind == WASMTIME_EXTERN_FUNC) {
-        error = wasmtime_func_call(context, &start.of.func, nullptr, 0, nullptr, 0, &trap);
+        // On a thread with the native stack that wasm stack needs.
+        wasinet::run_with_wasm_stack(wasinet::kDefaultMaxWasmStack, [&] {
+          error = wasmtime_func_call(context, &start.of.func, nullptr, 0, nullptr, 0, &trap);
+        });
       } else {
         std::fprintf(stderr, "embed_run: %s exports no _start function\n", path.c_str());
         code = 1;

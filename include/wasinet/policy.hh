@@ -53,6 +53,14 @@ struct NetPolicy {
   bool empty() const noexcept {
     return allow_net.empty() && allow_listen.empty() && allow_unix.empty() && !allow_dns;
   }
+
+  // Whether the guest may reach out: connect or send somewhere (any
+  // allow_net rule, names included) or resolve any name (allow_dns). Only
+  // such a guest is shown the host's DNS files and CA bundle
+  // (RunConfig::dns_files, ca_certs): a guest granted nothing, or only
+  // inbound (allow_listen) or unix sockets, sees exactly its own fds and
+  // environment. docs/networking.md, "What a guest sees".
+  bool grants_outbound() const noexcept { return !allow_net.empty() || allow_dns; }
 };
 
 // Checks every rule; throws wasinet::Error with one line naming the first

@@ -38,13 +38,20 @@
 // - Blocking calls (poll_oneoff, blocking socket calls) sleep in the
 //   kernel. stop() wakes them; to also stop code running in wasm, configure
 //   your engine for epoch interruption (or fuel) and use that as well.
+// - The wasm stack is your engine's: wasmtime's default of 512 KiB is too
+//   little for Go programs (encoding/json, text/template recurse deeply;
+//   `wasinet run` gives 8 MiB). A Host cannot change an engine, so set it on
+//   your config with set_max_wasm_stack() and call into the guest through
+//   run_with_wasm_stack(), whose thread has the native stack that needs.
 //
 // No wasinet-internal header is needed: the implementation lives in the
 // wasinet_core library (link it, together with the wasmtime C API).
 #include <wasmtime.h>
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -68,19 +75,32 @@ std::shared_ptr<net::Network> unrestricted_network();
 
 struct HostOptions {
   std::vector<std::string> args;     // argv, args[0] being the program name
-  std::vector<std::string> environ;  // "KEY=VALUE"
-  // Preopened directories, from fd 3 in this order.
+  // "KEY=VALUE". The Host adds SSL_CERT_FILE (see ca_certs) and
+  // WASINET_LISTEN_FDS (see listeners).
+  std::vector<std::string> environ;
+  // Preopened directories, from fd 3 in this order. Without PWD in
+  // `environ`, a Go guest works in the first one's guest path (wasi-libc
+  // always works in "/"). With no `dirs` but an implicit directory
+  // (dns_files, ca_certs) and no PWD, an empty read-only "/" is preopened
+  // first (fd 3), so that Go works in "/" rather than in /etc.
   std::vector<DirMapping> dirs;
   // Show the guest the host's /etc/hosts and /etc/resolv.conf read-only at
-  // /etc (after `dirs` and `listeners`, unless `dirs` map /etc), as
-  // `wasinet run` does.
+  // /etc (after `dirs`, unless `dirs` map /etc), as `wasinet run` does:
+  // only when `network` lets it reach out (policy_network of a policy whose
+  // grants_outbound() is true, or unrestricted_network(); never without a
+  // network).
   bool dns_files = true;
   // Show the guest this process's CA bundle ($SSL_CERT_FILE, or the
   // system's) read-only at /etc/ssl/certs/ca-certificates.crt and set
-  // SSL_CERT_FILE to it (unless `environ` sets it), as `wasinet run` does.
+  // SSL_CERT_FILE to it (unless `environ` sets it), as `wasinet run` does:
+  // only when `network` lets it reach out, as dns_files.
   bool ca_certs = true;
   // Listening sockets opened when the Host is made, handed to the guest at
-  // the fds right after `dirs`, reported non-blocking (see listeners()).
+  // the fds after every preopened directory (`dirs`, then the implicit
+  // ones): fd 3 for the first only when there is no directory at all. The
+  // guest finds them in WASINET_LISTEN_FDS=5,6 (its fds in this order),
+  // which replaces any such variable in `environ`; listeners() gives them
+  // here too. Reported non-blocking to the guest.
   std::vector<ListenSpec> listeners;
   // Null: the guest gets no network at all (every socket call is refused
   // with EACCES, and `listeners` cannot be opened). policy_network(policy)
@@ -157,6 +177,25 @@ void add_to_linker(wasmtime_linker_t* linker, Host& host);
 // do not advance that engine's epoch for purposes of your own. Without a
 // timeout, `engine` may be null and the store's deadline is left alone.
 void limit_store(wasm_engine_t* engine, wasmtime_store_t* store, Host& host);
+
+// Lets wasm code on engines made from `config` use `bytes` of native stack
+// (kDefaultMaxWasmStack, 8 MiB, is what `wasinet run` gives; wasmtime's
+// default is 512 KiB); deeper, it traps with wasmtime's stack-overflow trap
+// code. Use this rather than wasmtime_config_max_wasm_stack_set alone: this
+// wasmtime refuses an engine whose stack is above 2 MiB unless a second,
+// async-only limit is raised too, which its C API cannot do in wasinet's
+// build. Call it before wasm_engine_new_with_config.
+void set_max_wasm_stack(wasm_config_t* config, size_t bytes = kDefaultMaxWasmStack);
+
+// Runs `call` (your wasmtime_func_call of "_start", say) on a new thread
+// whose native stack holds `max_wasm_stack` plus room for the host calls the
+// guest makes, and waits for it. wasm code runs on the calling thread's
+// stack and wasmtime only checks it against max_wasm_stack: called from a
+// thread with less (the main thread has what ulimit -s gives, often 8 MiB),
+// a deep guest would crash the process instead of trapping. An exception
+// `call` throws is rethrown here; throws wasinet::Error when the thread
+// cannot be made.
+void run_with_wasm_stack(size_t max_wasm_stack, const std::function<void()>& call);
 
 // Raises this process's soft RLIMIT_NOFILE to its hard limit (as
 // `wasinet run` and Go's runtime do) and returns the new soft limit; a

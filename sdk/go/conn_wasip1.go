@@ -10,12 +10,14 @@ import (
 )
 
 // streamConn is a connected TCP or unix stream socket. Underneath is the
-// *net.TCPConn that net.FileConn makes of the fd (package net calls every
-// wasip1 stream socket "tcp"): its reads, writes and deadlines wait in
-// Go's netpoller. On wasip1 that conn does not know its addresses, so this
-// wrapper carries the true ones and puts them into errors.
+// conn that net.FileConn makes of the fd: its reads, writes and deadlines
+// wait in Go's netpoller. With plain `go build` that is a *net.TCPConn
+// that does not know its addresses (package net calls every wasip1 stream
+// socket "tcp"), so this wrapper carries the true ones and puts them into
+// errors. Built with `wasinet go build`, package net itself has real
+// sockets and returns a *net.TCPConn or *net.UnixConn.
 type streamConn struct {
-	tc      *net.TCPConn
+	tc      fileStream
 	network string
 	laddr   net.Addr
 	raddr   net.Addr
@@ -37,12 +39,20 @@ func newStreamConn(f *os.File, fd int32, network string, raddr, laddr net.Addr) 
 		return nil, err
 	}
 	f.Close()
-	tc, ok := c.(*net.TCPConn)
+	tc, ok := c.(fileStream)
 	if !ok {
 		c.Close()
 		return nil, &net.OpError{Op: "dial", Net: network, Addr: raddr, Err: syscall.ENOTSUP}
 	}
 	return &streamConn{tc: tc, network: network, laddr: laddr, raddr: raddr}, nil
+}
+
+// fileStream is what net.FileConn returns for a stream socket.
+type fileStream interface {
+	net.Conn
+	CloseRead() error
+	CloseWrite() error
+	SyscallConn() (syscall.RawConn, error)
 }
 
 // fix puts the true network and addresses into package net's errors.

@@ -14,6 +14,13 @@
 //	http.Serve(ln, handler)
 //	transport.DialContext = (&wasinet.Dialer{Timeout: 5 * time.Second}).DialContext
 //
+// A server given its socket by the host (`wasinet run --listen URL`) finds
+// it with Listeners, which, unlike net.FileListener on wasip1, reports the
+// true addresses:
+//
+//	lns, err := wasinet.Listeners()
+//	http.Serve(lns[0], handler)
+//
 // Importing wasinet.dev/wasinet/autohijack for its side effect makes
 // net.DefaultResolver, http.DefaultTransport and http.DefaultClient use the
 // host (see Hijack).

@@ -32,7 +32,12 @@ func Listen(ctx context.Context, network, address string) (net.Listener, error) 
 	if err != nil {
 		return nil, opError("listen", network, nil, laddr, err)
 	}
-	l := &listener{tl: fl.(*net.TCPListener), network: network, addr: laddr}
+	tl, ok := fl.(fileListener)
+	if !ok {
+		fl.Close()
+		return nil, opError("listen", network, nil, laddr, syscall.ENOTSUP)
+	}
+	l := &listener{tl: tl, network: network, addr: laddr}
 	if to.kind == kindUnix {
 		l.unlink, l.connLocal = to.path, laddr
 	} else if ta, ok := laddr.(*net.TCPAddr); ok && !ta.IP.IsUnspecified() {
@@ -102,11 +107,20 @@ func openBound(network string, sotype int32, to sockAddr) (*os.File, int32, net.
 	return f, fd, local.netAddr(network), nil
 }
 
-// listener accepts through the *net.TCPListener that net.FileListener
-// makes of the fd (preview1 sock_accept, then the netpoller), and gives
-// each conn its true addresses.
+// fileListener is what net.FileListener returns: a *net.TCPListener with
+// plain `go build`, a *net.TCPListener or *net.UnixListener with
+// `wasinet go build`.
+type fileListener interface {
+	net.Listener
+	SetDeadline(t time.Time) error
+	SyscallConn() (syscall.RawConn, error)
+}
+
+// listener accepts through the listener that net.FileListener makes of
+// the fd (sock_accept, then the netpoller), and gives each conn its true
+// addresses.
 type listener struct {
-	tl      *net.TCPListener
+	tl      fileListener
 	network string
 	addr    net.Addr
 	// connLocal is every accepted conn's local address when the listener
@@ -130,9 +144,14 @@ func (l *listener) fix(err error) error {
 // returned (its first read says so) with an empty address, since an error
 // here would stop servers such as http.Serve.
 func (l *listener) Accept() (net.Conn, error) {
-	tc, err := l.tl.AcceptTCP()
+	ac, err := l.tl.Accept()
 	if err != nil {
 		return nil, l.fix(err)
+	}
+	tc, ok := ac.(fileStream)
+	if !ok {
+		ac.Close()
+		return nil, l.fix(&net.OpError{Op: "accept", Net: l.network, Addr: l.addr, Err: syscall.ENOTSUP})
 	}
 	rc, err := tc.SyscallConn()
 	if err != nil {
@@ -150,7 +169,7 @@ func (l *listener) Accept() (net.Conn, error) {
 				c.laddr = local.netAddr(l.network)
 			}
 		}
-		if l.unlink == "" { // package net's default for TCP conns
+		if !isUnix(l.network) { // package net's default for TCP conns
 			_ = sockSetInt(fd, ipprotoTCP, tcpNoDelay, 1)
 		}
 	})

@@ -1,5 +1,7 @@
 // fd_* calls: decode guest memory, look up the fd with the rights the call
-// needs, and hand the work to the fd's object.
+// needs, and hand the work to the fd's object. Calls on an fd's bytes,
+// offset or open mode answer EBADF for a directory (FdTable::get_io), as
+// wasmtime does; fd_sync and fd_datasync still work on one (RATIONALE.md).
 #include <algorithm>
 #include <cstring>
 
@@ -19,7 +21,7 @@ namespace fdflags = wasi::fdflags;
 bool nonblocking(const wasi::FdEntry& e) { return (e.fdflags & fdflags::nonblock) != 0; }
 
 Errno fd_read(Call& c, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_t nread) {
-  WASINET_TRY(wasi::FdEntry * e, c.ctx.fds.get(fd, rights::fd_read));
+  WASINET_TRY(wasi::FdEntry * e, c.ctx.fds.get_io(fd, rights::fd_read));
   WASINET_TRY(auto bufs, c.memory.iovecs(iovs, iovs_len));
   WASINET_CHECK(c.memory.check_range<uint32_t>(nread));
   auto object = e->object;  // keep alive across a blocking read
@@ -28,7 +30,7 @@ Errno fd_read(Call& c, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_t n
 }
 
 Errno fd_write(Call& c, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_t nwritten) {
-  WASINET_TRY(wasi::FdEntry * e, c.ctx.fds.get(fd, rights::fd_write));
+  WASINET_TRY(wasi::FdEntry * e, c.ctx.fds.get_io(fd, rights::fd_write));
   WASINET_TRY(auto bufs, c.memory.iovecs(iovs, iovs_len));
   WASINET_CHECK(c.memory.check_range<uint32_t>(nwritten));
   auto object = e->object;
@@ -50,7 +52,7 @@ Errno fd_fdstat_get(Call& c, uint32_t fd, uint32_t out) {
 
 Errno fd_fdstat_set_flags(Call& c, uint32_t fd, uint32_t flags) {
   if (flags & ~uint32_t{fdflags::all}) return Errno::inval;
-  WASINET_TRY(wasi::FdEntry * e, c.ctx.fds.get(fd, rights::fd_fdstat_set_flags));
+  WASINET_TRY(wasi::FdEntry * e, c.ctx.fds.get_io(fd, rights::fd_fdstat_set_flags));
   const auto f = static_cast<uint16_t>(flags);
   // Nonblock stays a guest-visible flag; the object applies the rest.
   WASINET_CHECK(e->object->set_host_flags(f & ~fdflags::nonblock));
@@ -67,12 +69,14 @@ Errno fd_fdstat_set_rights(Call& c, uint32_t fd, uint64_t base, uint64_t inherit
   return Errno::success;
 }
 
-// Go scans fds from 3 upwards at start: EBADF ends the scan, ENOTDIR skips
-// the fd, anything else panics it. So every open fd that is not a
-// preopened directory answers ENOTDIR.
+// Go and wasi-libc scan fds from 3 upwards at start and both stop at the
+// first EBADF; wasi-libc exits 71 on any other error (Go skips ENOTDIR).
+// So every fd that is not a preopened directory, sockets included, answers
+// EBADF, as in wasmtime, and setup puts every directory before every socket
+// (docs/RATIONALE.md).
 Errno fd_prestat_get(Call& c, uint32_t fd, uint32_t out) {
   WASINET_TRY(wasi::FdEntry * e, c.ctx.fds.get(fd));
-  if (!e->preopen_name) return Errno::notdir;
+  if (!e->preopen_name) return Errno::badf;
   WasiPrestat p{};
   p.tag = 0;
   p.pr_name_len = static_cast<uint32_t>(e->preopen_name->size());
@@ -81,7 +85,7 @@ Errno fd_prestat_get(Call& c, uint32_t fd, uint32_t out) {
 
 Errno fd_prestat_dir_name(Call& c, uint32_t fd, uint32_t path, uint32_t path_len) {
   WASINET_TRY(wasi::FdEntry * e, c.ctx.fds.get(fd));
-  if (!e->preopen_name) return Errno::notdir;
+  if (!e->preopen_name) return Errno::badf;
   const std::string& name = *e->preopen_name;
   if (path_len < name.size()) return Errno::nametoolong;
   WASINET_TRY(auto dest, c.memory.bytes(path, name.size()));
@@ -91,7 +95,7 @@ Errno fd_prestat_dir_name(Call& c, uint32_t fd, uint32_t path, uint32_t path_len
 
 Errno fd_pread(Call& c, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint64_t offset,
                uint32_t nread) {
-  WASINET_TRY(wasi::FdEntry * e, c.ctx.fds.get(fd, rights::fd_read | rights::fd_seek));
+  WASINET_TRY(wasi::FdEntry * e, c.ctx.fds.get_io(fd, rights::fd_read | rights::fd_seek));
   WASINET_TRY(auto bufs, c.memory.iovecs(iovs, iovs_len));
   WASINET_CHECK(c.memory.check_range<uint32_t>(nread));
   auto object = e->object;
@@ -101,7 +105,7 @@ Errno fd_pread(Call& c, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint64_t 
 
 Errno fd_pwrite(Call& c, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint64_t offset,
                 uint32_t nwritten) {
-  WASINET_TRY(wasi::FdEntry * e, c.ctx.fds.get(fd, rights::fd_write | rights::fd_seek));
+  WASINET_TRY(wasi::FdEntry * e, c.ctx.fds.get_io(fd, rights::fd_write | rights::fd_seek));
   WASINET_TRY(auto bufs, c.memory.iovecs(iovs, iovs_len));
   WASINET_CHECK(c.memory.check_range<uint32_t>(nwritten));
   auto object = e->object;
@@ -115,14 +119,15 @@ Errno fd_seek(Call& c, uint32_t fd, int64_t offset, uint32_t whence, uint32_t ne
   if (whence > static_cast<uint32_t>(wasi::Whence::end)) return Errno::inval;
   const auto w = static_cast<wasi::Whence>(whence);
   const bool tell_only = offset == 0 && w == wasi::Whence::cur;
-  WASINET_TRY(wasi::FdEntry * e, c.ctx.fds.get(fd, tell_only ? rights::fd_tell : rights::fd_seek));
+  WASINET_TRY(wasi::FdEntry * e,
+              c.ctx.fds.get_io(fd, tell_only ? rights::fd_tell : rights::fd_seek));
   WASINET_CHECK(c.memory.check_range<uint64_t>(newoffset));
   WASINET_TRY(wasi::FileSize pos, e->object->seek(offset, w));
   return c.memory.store<uint64_t>(newoffset, pos);
 }
 
 Errno fd_tell(Call& c, uint32_t fd, uint32_t out) {
-  WASINET_TRY(wasi::FdEntry * e, c.ctx.fds.get(fd, rights::fd_tell));
+  WASINET_TRY(wasi::FdEntry * e, c.ctx.fds.get_io(fd, rights::fd_tell));
   WASINET_CHECK(c.memory.check_range<uint64_t>(out));
   WASINET_TRY(wasi::FileSize pos, e->object->seek(0, wasi::Whence::cur));
   return c.memory.store<uint64_t>(out, pos);
@@ -140,12 +145,12 @@ Errno fd_datasync(Call& c, uint32_t fd) {
 
 Errno fd_advise(Call& c, uint32_t fd, uint64_t offset, uint64_t len, uint32_t advice) {
   if (advice > static_cast<uint32_t>(wasi::Advice::noreuse)) return Errno::inval;
-  WASINET_TRY(wasi::FdEntry * e, c.ctx.fds.get(fd, rights::fd_advise));
+  WASINET_TRY(wasi::FdEntry * e, c.ctx.fds.get_io(fd, rights::fd_advise));
   return e->object->advise(offset, len, static_cast<wasi::Advice>(advice));
 }
 
 Errno fd_allocate(Call& c, uint32_t fd, uint64_t offset, uint64_t len) {
-  WASINET_TRY(wasi::FdEntry * e, c.ctx.fds.get(fd, rights::fd_allocate));
+  WASINET_TRY(wasi::FdEntry * e, c.ctx.fds.get_io(fd, rights::fd_allocate));
   return e->object->allocate(offset, len);
 }
 
@@ -157,7 +162,7 @@ Errno fd_filestat_get(Call& c, uint32_t fd, uint32_t out) {
 }
 
 Errno fd_filestat_set_size(Call& c, uint32_t fd, uint64_t size) {
-  WASINET_TRY(wasi::FdEntry * e, c.ctx.fds.get(fd, rights::fd_filestat_set_size));
+  WASINET_TRY(wasi::FdEntry * e, c.ctx.fds.get_io(fd, rights::fd_filestat_set_size));
   return e->object->set_size(size);
 }
 

@@ -25,11 +25,26 @@ Result<std::shared_ptr<wasi::Directory>> get_dir(Call& c, uint32_t fd, Rights re
 
 bool valid_lookupflags(uint32_t flags) { return (flags & ~lookupflags::symlink_follow) == 0; }
 
+// A directory opened beneath `parent_inheriting` may do what that lets
+// directories beneath it do, whatever rights the guest asked for: as in
+// wasmtime, where a directory has its preopen's permissions. Go asks for
+// read-only file rights when it opens a directory (no path_filestat_set_size,
+// so O_TRUNC through it would fail), yet os.Root creates and truncates files
+// through such a directory. A read-only preopen's inheriting rights hold no
+// mutating right, so its directories stay read-only.
+wasi::FdEntry opened_directory_rights(Rights parent_inheriting) {
+  wasi::FdEntry e;
+  e.rights_base = parent_inheriting & rights::directory;
+  e.rights_inheriting = parent_inheriting;
+  return e;
+}
+
 // Rights follow the spec's rule without its failure: what the guest asks
 // for is intersected with what the directory may hand on (wasi-libc and Go
 // ask for more than they need), then with what the new fd's kind supports.
 // Whether the host opens the file for reading or writing follows the
 // rights granted; beneath a read-only preopen mutating rights never pass.
+// A directory is the exception (see opened_directory_rights).
 Errno path_open(Call& c, uint32_t fd, uint32_t dirflags, uint32_t path, uint32_t path_len,
                 uint32_t oflags, uint64_t rights_base, uint64_t rights_inheriting,
                 uint32_t fdflags, uint32_t fd_out) {
@@ -63,9 +78,13 @@ Errno path_open(Call& c, uint32_t fd, uint32_t dirflags, uint32_t path, uint32_t
   WASINET_TRY(std::shared_ptr<wasi::FileObject> object, dir->open(p, request));
 
   wasi::FdEntry entry;
-  const bool is_dir = object->filetype() == wasi::Filetype::directory;
-  entry.rights_base = base & (is_dir ? rights::directory : rights::regular_file);
-  entry.rights_inheriting = inheriting;
+  if (object->filetype() == wasi::Filetype::directory) {
+    entry = opened_directory_rights(parent.entry->rights_inheriting &
+                                    (dir->read_only() ? ~rights::mutating : rights::all));
+  } else {
+    entry.rights_base = base & rights::regular_file;
+    entry.rights_inheriting = inheriting;
+  }
   entry.fdflags = static_cast<uint16_t>(fdflags);
   entry.object = std::move(object);
   WASINET_TRY(wasi::Fd new_fd, c.ctx.fds.insert(std::move(entry)));

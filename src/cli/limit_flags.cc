@@ -7,6 +7,9 @@
 #include "wasinet/error.hh"
 
 namespace wasinet::cli {
+namespace {
+constexpr uint64_t kMaxWasmStackLimit = uint64_t{1} << 30;
+}  // namespace
 
 void add_limit_flags(CLI::App& run, LimitFlags& flags) {
   run.add_option("--max-fds", flags.max_fds,
@@ -30,6 +33,11 @@ void add_limit_flags(CLI::App& run, LimitFlags& flags) {
                  "Stop the program after this wall time from its start: 500ms, 30s, 2m,\n"
                  "1h (a bare number is seconds). Exit status 124")
       ->type_name("DURATION");
+  run.add_option("--max-wasm-stack", flags.max_wasm_stack,
+                 "Native stack the program's wasm code may use, in bytes with K, M, G:\n"
+                 "beyond, it stops with \"ran out of stack\" (exit status 134). Default: 8M\n"
+                 "(Go programs recurse deeply; wasmtime's own default is 512K). At most 1G")
+      ->type_name("SIZE");
 }
 
 void parse_limit_flags(const LimitFlags& flags, RunConfig& config) {
@@ -38,6 +46,14 @@ void parse_limit_flags(const LimitFlags& flags, RunConfig& config) {
   if (!flags.max_memory.empty())
     config.max_memory = runtime::parse_byte_size("--max-memory", flags.max_memory);
   if (!flags.timeout.empty()) config.timeout = runtime::parse_duration("--timeout", flags.timeout);
+  if (!flags.max_wasm_stack.empty()) {
+    config.max_wasm_stack = runtime::parse_byte_size("--max-wasm-stack", flags.max_wasm_stack);
+    // The guest's thread gets this much stack (plus room for host calls):
+    // address space, which a typo should not exhaust.
+    if (config.max_wasm_stack > kMaxWasmStackLimit)
+      throw Error("--max-wasm-stack " + flags.max_wasm_stack + ": at most " +
+                  runtime::format_byte_size(kMaxWasmStackLimit));
+  }
   // Checked here so that a malformed value is a usage error like the others.
   if (!flags.max_fds.empty()) (void)runtime::parse_count("--max-fds", flags.max_fds, 3);
 }

@@ -1,6 +1,7 @@
 #pragma once
 // The limit flags of `wasinet run` (--max-fds, --max-conns, --max-memory,
-// --timeout) and how they become RunConfig fields. docs/limits.md.
+// --timeout, --max-wasm-stack) and how they become RunConfig fields.
+// docs/limits.md.
 #include <string>
 
 #include "wasinet/config.hh"
@@ -17,6 +18,7 @@ struct LimitFlags {
   std::string max_conns;
   std::string max_memory;
   std::string timeout;
+  std::string max_wasm_stack;
 };
 
 // Registers the flags on `run`.

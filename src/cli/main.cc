@@ -12,10 +12,11 @@
 #include <vector>
 
 #include "cli/dir_flag.hh"
-#include "cli/help_formatter.hh"
+#include "cli/go_command.hh"
 #include "cli/limit_flags.hh"
 #include "cli/listen_flag.hh"
 #include "cli/net_flags.hh"
+#include "cli/run_words.hh"
 #include "engine/engine.hh"
 #include "runtime/module_loader.hh"
 #include "runtime/runner.hh"
@@ -65,12 +66,17 @@ std::vector<std::string> build_environ(const RunFlags& f) {
 
 int run_command(const RunFlags& f, const std::vector<std::string>& positional) {
   RunConfig config;
-  // A malformed --listen is a usage error like an unknown flag (exit 2);
-  // one that cannot be opened (address in use) is a setup error (125).
+  // A malformed --dir or --listen is a usage error like an unknown flag
+  // (exit 2); one that cannot be opened (no such directory, address in
+  // use) is a setup error (125).
   try {
+    DirFlags dirs = parse_dir_flags(f.dirs);
+    config.dirs = std::move(dirs.dirs);
+    config.working_dir = std::move(dirs.working_dir);
     for (const std::string& l : f.listens) config.listeners.push_back(parse_listen_flag(l));
     config.net = net_policy_from_flags(f.net);
     parse_limit_flags(f.limits, config);
+    config.environ = build_environ(f);
   } catch (const Error& e) {
     std::fprintf(stderr, "wasinet: %s\n", e.what());
     return kExitUsage;
@@ -79,8 +85,6 @@ int run_command(const RunFlags& f, const std::vector<std::string>& positional) {
   config.ca_certs = !f.no_ca_certs;
   config.module = positional.front();
   config.args.assign(positional.begin() + 1, positional.end());
-  config.environ = build_environ(f);
-  for (const std::string& d : f.dirs) config.dirs.push_back(parse_dir_flag(d));
   config.use_cache = !f.no_cache;
   config.cache_dir = f.cache_dir;
   config.verbose = f.verbose;
@@ -103,14 +107,11 @@ int compile_command(const std::string& input, std::string output, bool interrupt
   return 0;
 }
 
-// The flags whose value is optional take it only after '=': a separate
-// word is the program. When that word is no file, it was meant as a rule.
-const char* value_taken_as_program(const std::vector<std::string>& words,
-                                   const std::vector<std::string>& guest_words) {
-  if (words.empty() || guest_words.empty()) return nullptr;
-  for (const char* flag : {"--allow-net", "--allow-listen"})
-    if (words.back() == flag && !std::filesystem::exists(guest_words.front())) return flag;
-  return nullptr;
+// `wasinet app.wasm`: a program where a command should be.
+bool looks_like_program(const std::string& word) {
+  std::error_code ec;
+  return word.ends_with(".wasm") || word.ends_with(".cwasm") ||
+         std::filesystem::is_regular_file(word, ec);
 }
 
 int main_impl(int argc, char** argv) {
@@ -119,40 +120,45 @@ int main_impl(int argc, char** argv) {
       "networking, inside a sandbox whose host decides what the guest may reach.",
       "wasinet"};
   app.set_version_flag("--version", std::string("wasinet 0.1.0"));
-  app.formatter(help_formatter());  // before the subcommands, which copy it
   app.require_subcommand(1);
   app.footer(
       "Examples:\n"
       "  wasinet run app.wasm arg1 arg2\n"
       "  wasinet run --dir ./data::/data --env MODE=test app.wasm\n"
-      "  wasinet compile app.wasm -o app.cwasm\n\n"
+      "  wasinet compile app.wasm -o app.cwasm\n"
+      "  wasinet go build -o app.wasm .   # net.Listen, net.Dial... reach the host\n\n"
       "Run `wasinet COMMAND --help` for a command's options (--dir, --env, ...).");
 
   RunFlags flags;
   CLI::App* run = app.add_subcommand("run", "Run a WASI program (.wasm, or .cwasm from `wasinet compile`)");
   run->add_option("--dir", flags.dirs,
-                  "Preopen a host directory: HOST (seen at the same path), HOST::GUEST,\n"
-                  "or HOST::GUEST:ro for read-only. Repeatable; the first is the working\n"
-                  "directory of Go programs.")
-      ->type_name("HOST[::GUEST][:ro]");
+                  "Preopen a host directory as GUEST (default: an absolute HOST at the\n"
+                  "same path; a relative one at / plus the path: . is /, ./data is /data).\n"
+                  ":ro makes it read-only, :rw (the default) writable. Repeatable. Go\n"
+                  "programs work in the first --dir's GUEST when its HOST is absolute or\n"
+                  "::GUEST is given; otherwise, and C programs always, in /.")
+      ->type_name("HOST[::GUEST][:ro|:rw]");
   run->add_option("--env", flags.envs,
                   "Set an environment variable (K=V), or copy one from the host (K). Repeatable.")
       ->type_name("K[=V]");
   run->add_option("--listen", flags.listens,
                   "Open a listening socket on the host and hand it to the program:\n"
                   "tcp://127.0.0.1:8080, tcp://[::1]:8080, or unix:///PATH/TO.sock.\n"
-                  "Repeatable. The sockets get the fds right after the --dir directories,\n"
-                  "in the order given: fd 3 for the first without --dir. Port 0 lets the\n"
-                  "system choose; the address and fd are then printed on stderr.\n"
-                  "Reported non-blocking to the program (a C program may clear that).")
+                  "Repeatable. The sockets get the fds after every preopened directory\n"
+                  "(the --dirs, then the implicit /, /etc and /etc/ssl/certs), in the\n"
+                  "order given; the program finds them in WASINET_LISTEN_FDS (e.g. 6,7).\n"
+                  "Port 0 lets the system choose; the address and fd are then printed on\n"
+                  "stderr. Reported non-blocking to the program (a C program may clear that).")
       ->type_name("URL");
   run->add_flag("--no-dns-files", flags.no_dns_files,
                 "Do not show the program the host's /etc/hosts and /etc/resolv.conf\n"
-                "(by default preopened read-only at /etc, unless a --dir maps /etc)");
+                "(otherwise preopened read-only at /etc for a program granted\n"
+                "--allow-net or --allow-dns, unless a --dir maps /etc)");
   run->add_flag("--no-ca-certs", flags.no_ca_certs,
-                "Do not show the program the host's CA bundle (by default $SSL_CERT_FILE\n"
-                "or the system's, read-only at /etc/ssl/certs/ca-certificates.crt, with\n"
-                "SSL_CERT_FILE set to it unless --env sets SSL_CERT_FILE)");
+                "Do not show the program the host's CA bundle (otherwise, for a program\n"
+                "granted --allow-net or --allow-dns: $SSL_CERT_FILE or the system's,\n"
+                "read-only at /etc/ssl/certs/ca-certificates.crt, with SSL_CERT_FILE set\n"
+                "to it unless --env sets SSL_CERT_FILE)");
   add_net_flags(*run, flags.net);
   add_limit_flags(*run, flags.limits);
   run->add_flag("--inherit-env", flags.inherit_env,
@@ -171,21 +177,25 @@ int main_impl(int argc, char** argv) {
   run->add_option("ARGS", usage_args, "Arguments for the program (words that look like flags included)");
   run->footer(
       "Exit status: the guest's own exit code; 125 when wasinet cannot start it\n"
-      "(missing or invalid module, unknown import, bad --dir, --listen address in\n"
-      "use, memory above --max-memory, --max-fds above the host's limit); 134 when\n"
-      "it traps; 124 when --timeout stopped it; 130 / 143 when SIGINT / SIGTERM\n"
-      "stopped it; 2 for a usage error (unknown flag, missing value, malformed\n"
-      "--listen URL, network rule or limit).\n\n"
-      "Limits: --max-fds, --max-conns, --max-memory, --timeout (docs/limits.md).\n\n"
+      "(missing or invalid module, unknown import, missing --dir directory,\n"
+      "--listen address in use, memory above --max-memory, --max-fds above the\n"
+      "host's limit); 134 when it traps or runs out of --max-wasm-stack; 124 when\n"
+      "--timeout stopped it; 130 / 143 when SIGINT / SIGTERM stopped it; 2 for a\n"
+      "usage error (unknown flag, missing value, malformed --dir, --listen URL,\n"
+      "network rule or limit).\n\n"
+      "Limits: --max-fds, --max-conns, --max-memory, --timeout, --max-wasm-stack\n"
+      "(docs/limits.md).\n\n"
       "Network: none unless granted. Each refusal prints one line on stderr;\n"
-      "the guest gets EACCES. Rules and examples: docs/network-policy.md.\n\n"
+      "the guest gets EACCES. Rules and examples: docs/network-policy.md.\n"
+      "A program granted no outbound network (--allow-net, --allow-dns) sees\n"
+      "only its stdio, --dir, --listen and --env: no /etc, no SSL_CERT_FILE.\n\n"
       "Examples:\n"
       "  wasinet run app.wasm arg1 arg2\n"
       "  wasinet run --dir ./data::/data --env MODE=test app.wasm\n"
       "  wasinet run --listen tcp://127.0.0.1:0 server.wasm\n"
       "  wasinet run --allow-listen=127.0.0.1:8080 server.wasm\n"
       "  wasinet run --allow-net='*.example.com:443' --deny-net=private client.wasm\n"
-      "  wasinet run --no-dns-files --listen unix:///run/app.sock server.wasm  # fd 3");
+      "  wasinet run --listen unix:///run/app.sock server.wasm  # fd 3");
 
   std::string compile_in, compile_out;
   CLI::App* compile = app.add_subcommand("compile", "Precompile a module for fast starts (writes .cwasm)");
@@ -195,42 +205,46 @@ int main_impl(int argc, char** argv) {
   compile->add_flag("--interruptible", compile_interruptible,
                     "Compile in the epoch checks `run --timeout` needs (guest code runs ~12% slower)");
 
+  // `wasinet go` hands its words to the go command: parsed by go_command.
+  app.add_subcommand("go", "Build, test, run or vet a Go program for wasip1 with real sockets (`wasinet go --help`)");
+
   // APP.wasm and everything after it belong to the guest, even words that
   // look like our own flags: split them off before CLI11 sees them.
   std::vector<std::string> words(argv + 1, argv + argc);
+  if (!words.empty() && words.front() == "go") return go_command({words.begin() + 1, words.end()});
   std::vector<std::string> guest_words;
-  if (!words.empty() && words.front() == "run") {
-    size_t i = 1;
-    while (i < words.size()) {
-      const std::string& w = words[i];
-      if (w == "--") {
-        guest_words.assign(words.begin() + static_cast<long>(i) + 1, words.end());
-        words.resize(i);
-        break;
-      }
-      if (w.empty() || w[0] != '-') {
-        guest_words.assign(words.begin() + static_cast<long>(i), words.end());
-        words.resize(i);
-        break;
-      }
-      // An option that takes a value, written as two words, consumes the next one.
-      // (Flags have type size 1 but expect 0 items: ask for the item count.)
-      const CLI::Option* opt = w.find('=') == std::string::npos ? run->get_option_no_throw(w) : nullptr;
-      i += (opt && opt->get_items_expected_min() > 0) ? 2 : 1;
+  if (!words.empty() && words.front() == run->get_name()) {
+    try {
+      RunWords split = split_run_words(
+          words,
+          [&](const std::string& w) {
+            // Flags have type size 1 but expect 0 items: ask for the item count.
+            const CLI::Option* opt = run->get_option_no_throw(w);
+            return opt && opt->get_items_expected_min() > 0;
+          },
+          flags.net);
+      words = std::move(split.flags);
+      guest_words = std::move(split.guest);
+    } catch (const Error& e) {
+      std::fprintf(stderr, "wasinet: %s\n", e.what());
+      return kExitUsage;
     }
   }
   // CLI11 would report a word it does not know as "a subcommand is required".
   if (!words.empty() && !words.front().empty() && words.front()[0] != '-' &&
       words.front() != run->get_name() && words.front() != compile->get_name()) {
-    std::fprintf(stderr, "wasinet: unknown command %s (see `wasinet --help`)\n", words.front().c_str());
+    std::fprintf(stderr, "wasinet: unknown command %s (%s)\n", words.front().c_str(),
+                 looks_like_program(words.front())
+                     ? ("to run it: wasinet run " + words.front()).c_str()
+                     : "the commands are run and compile; see `wasinet --help`");
     return kExitUsage;
   }
-  // `--allow-net loopback app.wasm` would run a program named "loopback".
-  if (const char* flag = value_taken_as_program(words, guest_words)) {
-    std::fprintf(stderr, "wasinet: %s takes its rules after '=' (%s=%s): \"%s\" is no program\n", flag,
-                 flag, guest_words.front().c_str(), guest_words.front().c_str());
-    return kExitUsage;
-  }
+  // Help for the command the mistake is in: `wasinet --help` does not list
+  // run's flags.
+  const std::string see =
+      !words.empty() && (words.front() == run->get_name() || words.front() == compile->get_name())
+          ? "wasinet " + words.front() + " --help"
+          : "wasinet --help";
   std::reverse(words.begin(), words.end());  // CLI11 parses a reversed vector
 
   try {
@@ -240,7 +254,7 @@ int main_impl(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "wasinet: %s (see `wasinet --help`)\n", e.what());
+    std::fprintf(stderr, "wasinet: %s (see `%s`)\n", e.what(), see.c_str());
     return kExitUsage;
   }
 

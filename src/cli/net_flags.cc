@@ -8,18 +8,23 @@
 namespace wasinet::cli {
 namespace {
 
-// "a,b,,c" → a, b, c; an empty value (--deny-net=) is an error, since it
-// grants or refuses nothing and is most likely a slip.
+// "a,b" → a, b. An empty value or item is an error, never "nothing" nor
+// "everything": `--allow-net="$RULES"` with RULES unset must not widen the
+// sandbox, and `--deny-net=` must not look like a deny that denies nothing.
 void split_rules(const char* flag, const std::vector<std::string>& values,
                  std::vector<std::string>& out) {
   for (const std::string& value : values) {
-    if (value.empty()) throw Error(std::string(flag) + "=: empty rule");
+    if (value.empty())
+      throw Error(std::string(flag) + "=: empty rule" +
+                  (std::string_view(flag) == "--deny-net"
+                       ? std::string()
+                       : " (" + std::string(flag) + " alone, without '=', allows everything)"));
     std::string_view rest = value;
     while (true) {
       const size_t comma = rest.find(',');
       const std::string_view rule = rest.substr(0, comma);
       if (rule.empty())
-        throw Error(std::string(flag) + "=" + value + ": empty rule between commas");
+        throw Error(std::string(flag) + "=" + value + ": empty rule (a comma too many?)");
       out.emplace_back(rule);
       if (comma == std::string_view::npos) break;
       rest = rest.substr(comma + 1);
@@ -30,24 +35,29 @@ void split_rules(const char* flag, const std::vector<std::string>& values,
 }  // namespace
 
 void add_net_flags(CLI::App& run, NetFlags& f) {
-  // add_flag with {*}: the bare flag means "*", and --flag=VALUE works too.
-  // (Always with '=': a second word after the flag is the program.)
-  run.add_flag("--allow-net{*}", f.allow_net,
-               "Let the program connect and send to RULE[,RULE...] (repeatable), or\n"
-               "anywhere without a value (which also allows every name lookup).\n"
-               "RULE: a CIDR (10.0.0.0/8), an address with optional port or range\n"
-               "(127.0.0.1:8000-8100, [::1]:443), a host name or *.wildcard with\n"
-               "optional port (*.example.com:443), or a named set: loopback,\n"
-               "private, link-local, public. Nothing is allowed by default.")
+  // --allow-net, --allow-listen and --deny-net are registered for --help
+  // only: split_run_words takes them out of the words first (run_words.hh
+  // says why), so these flags never see a value.
+  run.add_flag("--allow-net")
+      ->description(
+          "Let the program connect and send to RULE[,RULE...] (repeatable), or\n"
+          "anywhere when given alone (which also allows every name lookup). The\n"
+          "rules go after '='; an empty one is an error. RULE: a CIDR\n"
+          "(10.0.0.0/8), an address with optional port or range\n"
+          "(127.0.0.1:8000-8100, [::1]:443), a host name or *.wildcard with\n"
+          "optional port (*.example.com:443), or a named set: loopback,\n"
+          "private, link-local, public. Nothing is allowed by default.")
       ->type_name("[=RULE,...]");
-  run.add_option("--deny-net", f.deny_net,
-                 "Refuse RULE[,RULE...] whatever else allows it: outbound, inbound and\n"
-                 "accepted peers. Deny wins over allow. Repeatable.")
-      ->type_name("RULE,...");
-  run.add_flag("--allow-listen{*}", f.allow_listen,
-               "Let the program bind and listen on RULE[,RULE...] (e.g. loopback,\n"
-               "127.0.0.1:8080), or anywhere without a value. A --listen socket needs\n"
-               "no rule: the operator opened it.")
+  run.add_flag("--deny-net")
+      ->description(
+          "Refuse RULE[,RULE...] whatever else allows it: outbound, inbound and\n"
+          "accepted peers. Deny wins over allow. Repeatable.")
+      ->type_name("=RULE,...");
+  run.add_flag("--allow-listen")
+      ->description(
+          "Let the program bind and listen on RULE[,RULE...] (e.g. loopback,\n"
+          "127.0.0.1:8080), or anywhere when given alone. A --listen socket needs\n"
+          "no rule: the operator opened it.")
       ->type_name("[=RULE,...]");
   run.add_option("--allow-unix", f.allow_unix,
                  "Let the program use unix sockets at this host path: a socket file, or a\n"

@@ -14,8 +14,9 @@ class App;
 namespace wasinet::cli {
 
 struct NetFlags {
-  // One entry per flag given; each may hold several comma-separated rules.
-  // A flag given without a value holds "*".
+  // One entry per flag given, as written after '=' (split_run_words fills
+  // these three); each may hold several comma-separated rules. A bare
+  // --allow-net or --allow-listen holds "*".
   std::vector<std::string> allow_net;
   std::vector<std::string> deny_net;
   std::vector<std::string> allow_listen;

@@ -18,6 +18,7 @@
 #include "abi/wasinet_v0.hh"
 #include "engine/wasmtime_binding.hh"
 #include "net/network.hh"
+#include "os/stack_thread.hh"
 #include "runtime/fd_limit.hh"
 #include "runtime/instance_setup.hh"
 #include "runtime/run_timeout.hh"
@@ -105,6 +106,14 @@ void limit_store(wasm_engine_t* engine, wasmtime_store_t* store, Host& host) {
 }
 
 size_t raise_fd_limit() noexcept { return runtime::raise_fd_limit(); }
+
+void set_max_wasm_stack(wasm_config_t* config, size_t bytes) {
+  engine::binding::set_max_wasm_stack(config, bytes);
+}
+
+void run_with_wasm_stack(size_t max_wasm_stack, const std::function<void()>& call) {
+  os::run_with_stack(max_wasm_stack + engine::kHostCallStack, call);
+}
 
 void add_to_linker(wasmtime_linker_t* linker, Host& host) {
   Host::Impl& impl = host.impl();

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "wasinet/config.hh"
 #include "wasinet/error.hh"
 
 namespace wasinet::engine {
@@ -51,7 +52,15 @@ struct EngineOptions {
   // it compiles in at every function entry and loop cost Go guests ~12% of
   // their compute speed, so `wasinet run` turns it on only for --timeout.
   bool epoch_interruption = true;
+  // Bytes of native stack wasm code may use before it traps
+  // (RunOutcome::stack_exhausted). Checked at run time, not compiled in, so
+  // it is not part of fingerprint(): one cached module serves every size.
+  size_t max_wasm_stack = kDefaultMaxWasmStack;
 };
+
+// Native stack kept for the host calls a guest makes, on top of
+// max_wasm_stack: Engine::run runs the guest on a thread with both.
+inline constexpr size_t kHostCallStack = size_t{4} << 20;
 
 class Module;
 
@@ -73,6 +82,7 @@ struct RunOutcome {
   enum class Kind { returned, exited, trapped, interrupted } kind = Kind::returned;
   int exit_code = 0;          // for `exited`
   std::string message;        // for `trapped`: the engine's reason, one line
+  bool stack_exhausted = false;  // `trapped` because max_wasm_stack ran out
   uint64_t memory_bytes = 0;  // the size of the guest's exported "memory" at the end
 };
 
@@ -94,7 +104,8 @@ class Engine {
   Module deserialize_file(const std::filesystem::path& path) const;
 
   // Instantiates `module` with `functions` (every import must be among
-  // them) and runs its `_start` export. `host` is passed to each callback.
+  // them) and runs its `_start` export, on a thread of its own whose stack
+  // holds max_wasm_stack + kHostCallStack. `host` is passed to each callback.
   // Throws wasinet::Error for failures before the guest starts running
   // (MemoryLimitError when its initial memory is above limits.max_memory).
   RunOutcome run(const Module& module, std::span<const HostFunction> functions, void* host,
@@ -133,7 +144,11 @@ class Module {
 // wasinet::Error with the parser's message.
 std::vector<uint8_t> wat_to_wasm(std::string_view wat);
 
-// Bytes that mark a serialized module (an ELF image), as opposed to wasm.
+// Bytes that mark a serialized module (an ELF image marked as wasmtime's),
+// as opposed to wasm or to a native program.
 bool looks_precompiled(std::span<const uint8_t> bytes);
+
+// Bytes that start an ELF file: a precompiled module or a native program.
+bool looks_elf(std::span<const uint8_t> bytes);
 
 }  // namespace wasinet::engine

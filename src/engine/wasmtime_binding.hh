@@ -46,6 +46,10 @@ inline constexpr std::string_view kExitTrap = "wasinet: proc_exit";
 // wasinet::Error for a signature we cannot bind or a name already defined.
 void define(wasmtime_linker_t* linker, BoundFunction& bound);
 
+// Sets how much native stack wasm code may use (wasmtime_stack.cc), and
+// the limit wasmtime 48 checks it against even without async support.
+void set_max_wasm_stack(wasm_config_t* config, size_t bytes);
+
 // An engine error or trap as text; takes ownership and deletes it.
 std::string take_message(wasmtime_error_t* error);
 std::string take_message(wasm_trap_t* trap);

@@ -12,6 +12,7 @@
 
 #include "engine/engine.hh"
 #include "engine/wasmtime_binding.hh"
+#include "os/stack_thread.hh"
 #include "wasinet/error.hh"
 
 namespace wasinet::engine {
@@ -122,6 +123,7 @@ struct Engine::Impl {
   wasm_engine_t* engine = nullptr;
   std::string fingerprint;
   bool epoch_interruption = false;
+  size_t max_wasm_stack = 0;
   ~Impl() {
     if (engine) wasm_engine_delete(engine);
   }
@@ -139,9 +141,11 @@ Engine::Engine(const EngineOptions& options) : impl_(std::make_unique<Impl>()) {
   wasmtime_config_strategy_set(config, WASMTIME_STRATEGY_CRANELIFT);
   wasmtime_config_cranelift_opt_level_set(config, WASMTIME_OPT_LEVEL_SPEED);
   wasmtime_config_epoch_interruption_set(config, options.epoch_interruption);
+  binding::set_max_wasm_stack(config, options.max_wasm_stack);
   impl_->engine = wasm_engine_new_with_config(config);
   if (!impl_->engine) throw Error("cannot create the wasmtime engine");
   impl_->epoch_interruption = options.epoch_interruption;
+  impl_->max_wasm_stack = options.max_wasm_stack;
   impl_->fingerprint = std::string("wasmtime-") + WASMTIME_VERSION + "-cranelift-speed" +
                        (options.epoch_interruption ? "-epoch" : "");
 }
@@ -234,9 +238,10 @@ RunOutcome ended(const binding::GuestState& state, wasm_trap_t* trap, wasmtime_e
     return out;
   }
   wasmtime_trap_code_t code;
-  const bool interrupted =
-      trap && wasmtime_trap_code(trap, &code) && code == WASMTIME_TRAP_CODE_INTERRUPT;
-  out.kind = interrupted ? RunOutcome::Kind::interrupted : RunOutcome::Kind::trapped;
+  const bool coded = trap && wasmtime_trap_code(trap, &code);
+  out.kind = coded && code == WASMTIME_TRAP_CODE_INTERRUPT ? RunOutcome::Kind::interrupted
+                                                            : RunOutcome::Kind::trapped;
+  out.stack_exhausted = coded && code == WASMTIME_TRAP_CODE_STACK_OVERFLOW;
   if (trap) {
     out.message = first_line(take_message(trap));
     if (error) wasmtime_error_delete(error);
@@ -266,10 +271,10 @@ RunOutcome call_entry_points(wasmtime_context_t* context, wasmtime_instance_t& i
   return RunOutcome{};
 }
 
-}  // namespace
-
-RunOutcome Engine::run(const Module& module, std::span<const HostFunction> functions,
-                       void* host, const RunLimits& limits) const {
+// Engine::run's work, on the thread it made.
+RunOutcome run_on_this_thread(wasm_engine_t* engine, const Module& module,
+                              std::span<const HostFunction> functions, void* host,
+                              const RunLimits& limits) {
   const wasmtime_module_t* compiled = module.impl().module;
   if (limits.max_memory) check_initial_memory(compiled, limits.max_memory);
   if (!exports_function(compiled, "_start"))
@@ -279,7 +284,7 @@ RunOutcome Engine::run(const Module& module, std::span<const HostFunction> funct
   binding::GuestState state;
   state.host = host;
   state.cache_memory = true;  // one instance makes every call
-  StoreAndLinker s(impl_->engine, limits);
+  StoreAndLinker s(engine, limits);
   std::vector<binding::BoundFunction> bound;
   bound.reserve(functions.size());  // the linker keeps pointers into it
   for (const HostFunction& fn : functions) {
@@ -293,6 +298,22 @@ RunOutcome Engine::run(const Module& module, std::span<const HostFunction> funct
     return ended(state, trap, nullptr);
   RunOutcome outcome = call_entry_points(s.context, instance, state);
   outcome.memory_bytes = exported_memory_bytes(s.context, instance);
+  return outcome;
+}
+
+}  // namespace
+
+// wasm code runs on the native stack of the thread that calls into it, and
+// wasmtime only checks it against max_wasm_stack: the main thread's stack
+// (ulimit -s, often 8 MiB) could run out first, which would crash the host.
+// So the guest gets a thread whose stack holds both the wasm stack and the
+// host calls made from it.
+RunOutcome Engine::run(const Module& module, std::span<const HostFunction> functions,
+                       void* host, const RunLimits& limits) const {
+  RunOutcome outcome;
+  os::run_with_stack(impl_->max_wasm_stack + kHostCallStack, [&] {
+    outcome = run_on_this_thread(impl_->engine, module, functions, host, limits);
+  });
   return outcome;
 }
 
@@ -333,9 +354,17 @@ std::vector<uint8_t> wat_to_wasm(std::string_view wat) {
   return bytes;
 }
 
-bool looks_precompiled(std::span<const uint8_t> bytes) {
+bool looks_elf(std::span<const uint8_t> bytes) {
   return bytes.size() >= 4 && bytes[0] == 0x7f && bytes[1] == 'E' && bytes[2] == 'L' &&
          bytes[3] == 'F';
+}
+
+// wasmtime marks its ELF images with an OS/ABI byte of its own
+// (ELFOSABI_WASMTIME, 200) and refuses any ELF without it: a host program
+// such as /bin/ls is an ELF file, not a precompiled module.
+bool looks_precompiled(std::span<const uint8_t> bytes) {
+  constexpr uint8_t kElfOsAbiWasmtime = 200;
+  return looks_elf(bytes) && bytes.size() >= 8 && bytes[7] == kElfOsAbiWasmtime;
 }
 
 }  // namespace wasinet::engine

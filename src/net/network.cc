@@ -6,6 +6,7 @@ namespace {
 class Unrestricted final : public Network {
  public:
   wasi::Status check(const Request&) override { return wasi::Errno::success; }
+  bool grants_outbound() const override { return true; }
 };
 
 }  // namespace

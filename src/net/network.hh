@@ -54,6 +54,12 @@ class Network {
   // Called after a successful resolve with what the guest was told, so a
   // policy can pin names to addresses. Default: nothing.
   virtual void resolved(std::string_view /*name*/, const std::vector<Address>& /*addresses*/) {}
+
+  // Whether this Network may let the guest connect, send or resolve names
+  // (NetPolicy::grants_outbound). Setup shows the guest the host's DNS
+  // files and CA bundle only then. Default: no, so an implementation that
+  // does not say gives the guest nothing it did not ask for.
+  virtual bool grants_outbound() const { return false; }
 };
 
 // Allows every request.

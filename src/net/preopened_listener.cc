@@ -143,7 +143,7 @@ PreopenedListener open_preopened_listener(wasi::Context& ctx, const ListenSpec& 
   if (unix_socket) request.host_path = spec.path;
   if (!ctx.network) fail(spec, "the guest has no network access");
   if (wasi::Status s = ctx.network->check(request); s != wasi::Errno::success)
-    fail(spec, "refused by the network policy (" + std::string(wasi::errno_name(s)) + ")");
+    fail(spec, "refused by the network policy (" + wasi::errno_symbol(s) + ")");
 
   os::UniqueFd fd = unix_socket ? bind_unix(spec) : bind_tcp(spec, address);
   PreopenedListener out;
@@ -172,9 +172,10 @@ PreopenedListener open_preopened_listener(wasi::Context& ctx, const ListenSpec& 
 
   auto socket = Socket::adopt(std::move(fd), ctx.wake);
   if (!socket.ok())
-    fail(spec, std::string("cannot adopt the socket (") + std::string(wasi::errno_name(socket.error())) + ")");
+    fail(spec, "cannot adopt the socket (" + wasi::errno_symbol(socket.error()) + ")");
   auto guest_fd = insert_socket(ctx, std::move(*socket), wasi::fdflags::nonblock);
-  if (!guest_fd.ok()) fail(spec, "too many open fds for the guest");
+  // A listener is no connection: only the fd cap can refuse it.
+  if (!guest_fd.ok()) fail(spec, "--max-fds " + std::to_string(ctx.fds.max_fds()) + " leaves no fd for it");
   out.fd = *guest_fd;
   guard.l = nullptr;
   return out;

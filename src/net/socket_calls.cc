@@ -237,10 +237,14 @@ Status shutdown(wasi::Context& /*ctx*/, const SocketFd& s, bool read, bool write
   return s.socket->shutdown(read, write);
 }
 
-Result<Address> local_address(wasi::Context& /*ctx*/, const SocketFd& s) {
+Result<Address> local_address(wasi::Context& ctx, const SocketFd& s) {
   WASINET_TRY(HostAddress h, s.socket->local_address());
-  if (h.family() == AF_UNIX) return Address::unix_path(s.socket->guest_local_path);
-  return from_host(h);
+  // A unix socket the guest bound has the name it bound; one the operator
+  // bound (--listen unix://PATH) is named through the preopens, as a peer's
+  // host name is (unnamed when no preopen shows it).
+  if (h.family() == AF_UNIX && !s.socket->guest_local_path.empty())
+    return Address::unix_path(s.socket->guest_local_path);
+  return guest_address(ctx, h, {});
 }
 
 Result<Address> peer_address(wasi::Context& ctx, const SocketFd& s) {

@@ -7,7 +7,9 @@
 #include <cstdlib>
 #include <initializer_list>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "net/network.hh"
 #include "net/preopened_listener.hh"
@@ -40,14 +42,23 @@ void add_stdio(Context& ctx, int host_fd) {
   if (!fd.ok() || *fd != static_cast<Fd>(host_fd)) throw Error("cannot set up stdio");
 }
 
+// `reserve`: fds to leave free for the --listen sockets that follow. Only
+// the fd cap can refuse a preopen (it is no connection), so the message
+// names the cap. (Set up in order, the table has no holes: end() is the
+// number of fds.)
 void add_preopen(Context& ctx, std::shared_ptr<Directory> dir, const std::string& guest,
-                 bool read_only) {
+                 bool read_only, size_t reserve = 0) {
   FdEntry e;
   e.object = std::move(dir);
   e.rights_base = preopen_rights_base(read_only);
   e.rights_inheriting = preopen_rights_inheriting(read_only);
   e.preopen_name = guest;
-  if (!ctx.fds.insert(std::move(e)).ok()) throw Error("too many preopened directories");
+  if (static_cast<size_t>(ctx.fds.end()) + reserve >= ctx.fds.max_fds() || !ctx.fds.insert(std::move(e)).ok())
+    throw Error("--max-fds " + std::to_string(ctx.fds.max_fds()) + " leaves no fd for the preopened directory " +
+                guest +
+                (reserve == 0   ? ""
+                 : reserve == 1 ? " besides the --listen socket"
+                                : " besides the " + std::to_string(reserve) + " --listen sockets"));
 }
 
 // Whether the user maps one of `guest_paths` themselves: then they decide
@@ -62,21 +73,6 @@ bool maps_any(const std::vector<DirMapping>& dirs, std::initializer_list<std::st
   return false;
 }
 
-// The host's /etc/hosts and /etc/resolv.conf, read-only, in a private
-// directory seen as /etc (system_files.hh): Go's resolver reads them, and
-// the rest of the host's /etc stays hidden. Missing them is no reason not
-// to run the guest: warn and go on.
-void add_dns_files(Context& ctx) {
-  try {
-    std::optional<DirMapping> etc = dns_files_preopen();
-    if (!etc) return;
-    add_preopen(ctx, Directory::open_host(etc->host, true), etc->guest, true);
-  } catch (const Error& e) {
-    std::fprintf(stderr, "wasinet: warning: the guest gets no /etc/hosts or /etc/resolv.conf: %s\n",
-                 e.what());
-  }
-}
-
 bool has_env(const std::vector<std::string>& environ, std::string_view name) {
   for (const std::string& kv : environ)
     if (kv.size() > name.size() && kv.compare(0, name.size(), name) == 0 && kv[name.size()] == '=')
@@ -84,26 +80,133 @@ bool has_env(const std::vector<std::string>& environ, std::string_view name) {
   return false;
 }
 
+// A directory the host adds of its own accord, opened but not yet given an
+// fd, and the variable that names it to the guest (if any).
+struct ImplicitDir {
+  std::shared_ptr<Directory> dir;
+  std::string guest;
+  std::string env;
+  std::string missing;  // the warning when it cannot be added: "the guest gets no ..." 
+};
+
+ImplicitDir open_implicit(const DirMapping& m, std::string missing, std::string env = {}) {
+  return {Directory::open_host(m.host, true), m.guest, std::move(env), std::move(missing)};
+}
+
+// Adds an implicit directory, or warns that the guest goes without it: it
+// was not asked for, so a --max-fds too small for it is no reason to stop.
+// `reserve`: as add_preopen. Returns whether it was added.
+bool add_implicit(Context& ctx, ImplicitDir& d, size_t reserve) {
+  try {
+    add_preopen(ctx, std::move(d.dir), d.guest, true, reserve);
+  } catch (const Error& e) {
+    std::fprintf(stderr, "wasinet: warning: %s: %s\n", d.missing.c_str(), e.what());
+    return false;
+  }
+  if (!d.env.empty()) ctx.environ.push_back(std::move(d.env));
+  return true;
+}
+
+// The host's /etc/hosts and /etc/resolv.conf, read-only, in a private
+// directory seen as /etc (system_files.hh): Go's resolver reads them, and
+// the rest of the host's /etc stays hidden. Missing them is no reason not
+// to run the guest: warn and go on.
+std::optional<ImplicitDir> dns_files_dir() {
+  try {
+    std::optional<DirMapping> etc = dns_files_preopen();
+    if (etc) return open_implicit(*etc, "the guest gets no /etc/hosts or /etc/resolv.conf");
+  } catch (const Error& e) {
+    std::fprintf(stderr, "wasinet: warning: the guest gets no /etc/hosts or /etc/resolv.conf: %s\n",
+                 e.what());
+  }
+  return std::nullopt;
+}
+
 // The host's CA bundle, read-only, as /etc/ssl/certs/ca-certificates.crt,
 // and SSL_CERT_FILE naming it, so HTTPS verifies out of the box (Go on
 // wasip1 has no default certificate locations). The guest's own
 // SSL_CERT_FILE (from --env) wins and is left alone; then so is the mount.
-void add_ca_certs(Context& ctx) {
-  if (has_env(ctx.environ, "SSL_CERT_FILE")) return;
+std::optional<ImplicitDir> ca_certs_dir(const std::vector<std::string>& environ) {
+  if (has_env(environ, "SSL_CERT_FILE")) return std::nullopt;
   std::optional<std::filesystem::path> bundle = host_ca_bundle();
-  if (!bundle) return;  // nothing to give: HTTPS fails verification in the guest, as on such a host
+  if (!bundle) return std::nullopt;  // nothing to give: HTTPS fails verification in the guest, as on such a host
   try {
     std::optional<DirMapping> certs = ca_certs_preopen(*bundle);
-    if (!certs) {
-      std::fprintf(stderr, "wasinet: warning: the guest gets no CA certificates: %s does not exist\n",
-                   bundle->c_str());
-      return;
-    }
-    add_preopen(ctx, Directory::open_host(certs->host, true), certs->guest, true);
-    ctx.environ.push_back(std::string("SSL_CERT_FILE=") + kGuestCaFile);
+    if (certs)
+      return open_implicit(*certs, "the guest gets no CA certificates", std::string("SSL_CERT_FILE=") + kGuestCaFile);
+    std::fprintf(stderr, "wasinet: warning: the guest gets no CA certificates: %s does not exist\n",
+                 bundle->c_str());
   } catch (const Error& e) {
     std::fprintf(stderr, "wasinet: warning: the guest gets no CA certificates: %s\n", e.what());
   }
+  return std::nullopt;
+}
+
+// When the guest works in "/" (no --dir, or a relative first one) and no
+// --dir is seen there, an empty read-only "/" makes that directory exist:
+// Go's os.Getwd stats it, and a relative name that is nowhere gets ENOENT.
+// Without it, PWD=/ still keeps Go out of /etc.
+void add_empty_root(Context& ctx, size_t reserve) {
+  constexpr const char* kMissing = "the guest's working directory / is not there";
+  bool added = false;
+  try {
+    ImplicitDir root = open_implicit(empty_root_preopen(), kMissing);
+    added = add_implicit(ctx, root, reserve);
+  } catch (const Error& e) {
+    std::fprintf(stderr, "wasinet: warning: %s: %s\n", kMissing, e.what());
+  }
+  if (!added && !has_env(ctx.environ, "PWD")) ctx.environ.push_back("PWD=/");
+}
+
+// The user's directories first, then the implicit ones: Go takes the first
+// preopen as its working directory unless PWD says otherwise, and it must
+// never be /etc. config.working_dir ("/" for a relative first --dir) goes
+// to the guest as PWD. A PWD the operator set is left alone, and then so is
+// everything else here about the working directory. The implicit ones give
+// way to the listeners (which the operator asked for) under a tight
+// --max-fds.
+void add_directories(Context& ctx, const RunConfig& config) {
+  const size_t reserve = config.listeners.size();
+  for (const DirMapping& d : config.dirs) {
+    std::shared_ptr<Directory> dir;
+    try {
+      dir = Directory::open_host(d.host, d.read_only);
+    } catch (const Error& e) {
+      throw Error(std::string("--dir ") + d.host + ": " + e.what());
+    }
+    add_preopen(ctx, std::move(dir), d.guest, d.read_only);
+  }
+  // Only a guest that may reach out is shown the host's resolver files
+  // and CA bundle: one granted nothing sees exactly what it was given.
+  const bool reaches_out = ctx.network && ctx.network->grants_outbound();
+  std::vector<ImplicitDir> implicit;
+  if (reaches_out && config.dns_files && !maps_any(config.dirs, {"/etc"}))
+    if (auto d = dns_files_dir()) implicit.push_back(std::move(*d));
+  if (reaches_out && config.ca_certs && !maps_any(config.dirs, {"/etc", "/etc/ssl", kGuestCaDir}))
+    if (auto d = ca_certs_dir(ctx.environ)) implicit.push_back(std::move(*d));
+
+  if (!has_env(ctx.environ, "PWD")) {
+    const bool works_in_root = config.dirs.empty() ? !implicit.empty() : config.working_dir == "/";
+    if (!config.working_dir.empty()) ctx.environ.push_back("PWD=" + config.working_dir);
+    if (works_in_root && !maps_any(config.dirs, {"/"})) add_empty_root(ctx, reserve);
+  }
+  for (ImplicitDir& d : implicit) add_implicit(ctx, d, reserve);
+}
+
+// WASINET_LISTEN_FDS=5,6: the guest fds of the listeners, in the order of
+// --listen. The host's word replaces a value the operator passed: only the
+// host knows the numbers. (Not systemd's LISTEN_FDS: that protocol assumes
+// the fds start at 3 and checks LISTEN_PID against getpid(), which means
+// nothing on wasip1; docs/RATIONALE.md.)
+void set_listen_fds(std::vector<std::string>& environ, const std::vector<net::PreopenedListener>& listeners) {
+  constexpr std::string_view kName = "WASINET_LISTEN_FDS=";
+  std::erase_if(environ, [&](const std::string& kv) { return kv.starts_with(kName); });
+  std::string kv(kName);
+  for (size_t i = 0; i < listeners.size(); ++i) {
+    if (i) kv += ',';
+    kv += std::to_string(listeners[i].fd);
+  }
+  environ.push_back(std::move(kv));
 }
 
 }  // namespace
@@ -129,30 +232,20 @@ SetupResult setup_context(Context& ctx, const RunConfig& config,
   if (const char* guard = std::getenv("WASINET_RETRY_GUARD"); !guard || std::string_view(guard) != "off")
     ctx.retry_guard = std::make_shared<net::RetryGuard>();
   for (int fd = 0; fd < 3; ++fd) add_stdio(ctx, fd);
-  for (const DirMapping& d : config.dirs) {
-    std::shared_ptr<Directory> dir;
-    try {
-      dir = Directory::open_host(d.host, d.read_only);
-    } catch (const Error& e) {
-      throw Error(std::string("--dir ") + d.host + ": " + e.what());
-    }
-    add_preopen(ctx, std::move(dir), d.guest, d.read_only);
-  }
-  // Listeners right after the user's directories, so that `--listen` alone
-  // puts the socket at fd 3, where `net.FileListener(os.NewFile(3, ...))`
-  // and C programs expect it. The implicit /etc comes after them: Go's
-  // preopen scan skips a socket (ENOTDIR) and still finds it, and Go takes
-  // the first preopen, the user's, as its working directory.
+  add_directories(ctx, config);
+  // Listeners after every directory: the preopen scans of Go and wasi-libc
+  // stop at the first fd that answers EBADF to fd_prestat_get, which a
+  // socket does (preview1_fd.cc). With no directory at all, the first is
+  // fd 3. WASINET_LISTEN_FDS says where they are in every case.
   SetupResult result;
   try {
     for (const ListenSpec& spec : config.listeners)
       result.listeners.push_back(net::open_preopened_listener(ctx, spec));
-    if (config.dns_files && !maps_any(config.dirs, {"/etc"})) add_dns_files(ctx);
-    if (config.ca_certs && !maps_any(config.dirs, {"/etc", "/etc/ssl", kGuestCaDir})) add_ca_certs(ctx);
   } catch (...) {
     remove_socket_files(result);
     throw;
   }
+  if (!result.listeners.empty()) set_listen_fds(ctx.environ, result.listeners);
   return result;
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 // Builds one guest's WASI context from a RunConfig: argv, environment,
 // stdio on fds 0-2, the preopened directories from fd 3 in order (the
-// user's, then the implicit /etc with the DNS files), then the preopened
-// listening sockets.
+// user's, then the implicit /etc with the DNS files and the CA bundle's
+// directory), then the preopened listening sockets (named to the guest by
+// WASINET_LISTEN_FDS), and PWD when the config implies one.
 #include <memory>
 #include <vector>
 

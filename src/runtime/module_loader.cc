@@ -3,6 +3,7 @@
 #include <malloc.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
@@ -10,6 +11,7 @@
 #include <cstring>
 #include <fstream>
 #include <mutex>
+#include <string>
 #include <thread>
 
 #include "runtime/module_cache.hh"
@@ -42,9 +44,38 @@ bool looks_like_wasm(std::span<const uint8_t> b) {
   return b.size() >= 4 && b[0] == 0 && b[1] == 'a' && b[2] == 's' && b[3] == 'm';
 }
 
+// The first bytes of a file, as text when they are text ("#!/bin/sh"),
+// else in hex ("1f 8b 08 00").
+std::string first_bytes(std::span<const uint8_t> b) {
+  const size_t text_len = std::min<size_t>(b.size(), 16);
+  bool text = true;
+  size_t end = 0;
+  for (; end < text_len && b[end] != '\n'; ++end)
+    if (b[end] < 0x20 || b[end] > 0x7e) text = false;
+  if (text && end > 0) return "\"" + std::string(b.begin(), b.begin() + static_cast<long>(end)) + "\"";
+  std::string hex;
+  char buf[4];
+  for (size_t i = 0; i < std::min<size_t>(b.size(), 4); ++i) {
+    std::snprintf(buf, sizeof buf, "%02x", b[i]);
+    hex += (i ? " " : "") + std::string(buf);
+  }
+  return hex;
+}
+
 void require_wasm(const fs::path& file, std::span<const uint8_t> bytes) {
-  if (!looks_like_wasm(bytes))
-    throw Error(file.string() + " is not a WebAssembly module (it does not start with \\0asm)");
+  if (looks_like_wasm(bytes)) return;
+  if (bytes.empty()) throw Error(file.string() + " is not a WebAssembly module: it is empty");
+  if (engine::looks_elf(bytes))
+    throw Error(file.string() + " is a native program or library (ELF), not a WebAssembly module " +
+                "nor one precompiled by `wasinet compile`");
+  throw Error(file.string() + " is not a WebAssembly module: it starts with " + first_bytes(bytes) +
+              ", not \\0asm");
+}
+
+long long ms_since(std::chrono::steady_clock::time_point start) {
+  return static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    std::chrono::steady_clock::now() - start)
+                                    .count());
 }
 
 // Compiling a 10 MB Go module takes ~150 MB of heap in Cranelift's threads;
@@ -109,8 +140,10 @@ engine::Module load_module(const engine::Engine& engine, const fs::path& file,
   }
   require_wasm(file, bytes);
   if (!options.use_cache) {
-    if (options.verbose) std::fprintf(stderr, "wasinet: module cache disabled: compiling\n");
+    const auto start = std::chrono::steady_clock::now();
     engine::Module module = compile_reporting(engine, file, bytes, options.report_slow_compile, false);
+    if (options.verbose)
+      std::fprintf(stderr, "wasinet: module cache disabled: compiled in %lld ms\n", ms_since(start));
     release_compiler_memory();
     return module;
   }
@@ -133,10 +166,8 @@ engine::Module load_module(const engine::Engine& engine, const fs::path& file,
   if (!cache.store(key, module.serialize(), &error)) {
     std::fprintf(stderr, "wasinet: warning: module cache: %s\n", error.c_str());
   } else if (options.verbose) {
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::steady_clock::now() - start).count();
-    std::fprintf(stderr, "wasinet: module cache miss: compiled in %lld ms, stored %s\n",
-                 static_cast<long long>(ms), cache.find(key).value_or("?").c_str());
+    std::fprintf(stderr, "wasinet: module cache miss: compiled in %lld ms, stored %s\n", ms_since(start),
+                 cache.find(key).value_or("?").c_str());
   }
   release_compiler_memory();
   return module;
@@ -144,7 +175,7 @@ engine::Module load_module(const engine::Engine& engine, const fs::path& file,
 
 bool is_precompiled_file(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
-  uint8_t head[4] = {};
+  uint8_t head[8] = {};
   return in.read(reinterpret_cast<char*>(head), sizeof head) && engine::looks_precompiled(head);
 }
 

@@ -60,6 +60,18 @@ void report_memory_cap(const RunConfig& config, const engine::RunOutcome& outcom
                static_cast<double>(outcome.memory_bytes) / (1 << 20));
 }
 
+// One line for a trap. Running out of stack is named as such, with the
+// flag that sets the size: the engine's "call stack exhausted" would not
+// say what to do.
+void report_trap(const RunConfig& config, const engine::RunOutcome& outcome) {
+  const std::string name = config.module.filename().string();
+  if (outcome.stack_exhausted)
+    std::fprintf(stderr, "wasinet: %s ran out of stack (--max-wasm-stack %s)\n", name.c_str(),
+                 format_byte_size(config.max_wasm_stack).c_str());
+  else
+    std::fprintf(stderr, "wasinet: %s trapped: %s\n", name.c_str(), outcome.message.c_str());
+}
+
 // The guest did not unwind within the grace period after --timeout (it
 // waits where neither the wake event nor the epoch reaches, as a blocking
 // read of a terminal): end the process as a second SIGINT would.
@@ -117,6 +129,7 @@ int run(const RunConfig& config) {
   // Without them a signal ends the process (see StopSignals).
   engine::EngineOptions engine_options;
   engine_options.epoch_interruption = config.timeout.count() > 0;
+  engine_options.max_wasm_stack = static_cast<size_t>(config.max_wasm_stack);
   engine::Engine engine(engine_options);
   StopSignals stop(ctx.wake, engine, [&setup] { remove_socket_files(setup); });
   LoadOptions load;
@@ -167,8 +180,7 @@ int run(const RunConfig& config) {
                       (outcome.kind == engine::RunOutcome::Kind::exited && outcome.exit_code != 0);
   if (outcome.kind == engine::RunOutcome::Kind::trapped ||
       outcome.kind == engine::RunOutcome::Kind::interrupted)
-    std::fprintf(stderr, "wasinet: %s trapped: %s\n", config.module.filename().c_str(),
-                 outcome.message.c_str());
+    report_trap(config, outcome);
   if (failed) report_memory_cap(config, outcome);
   switch (outcome.kind) {
     case engine::RunOutcome::Kind::returned: return 0;

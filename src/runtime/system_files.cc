@@ -94,6 +94,7 @@ std::string digest(const std::vector<Content>& contents) {
 // hand, or changed since, is not reused.
 bool holds_exactly(const fs::path& dir, const std::vector<Content>& contents) {
   try {
+    if (contents.empty()) return fs::is_directory(dir) && !fs::is_symlink(dir) && fs::is_empty(dir);
     size_t files = 0;
     for (const auto& e : fs::recursive_directory_iterator(dir)) {
       if (e.is_symlink()) return false;
@@ -167,26 +168,9 @@ void discard(const fs::path& root, const fs::path& dir) {
   fs::remove_all(stale, ec);
 }
 
-}  // namespace
-
-fs::path default_files_root() {
-  if (const char* d = std::getenv("WASINET_FILES_DIR"); d && *d) return d;
-  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return fs::path(x) / "wasinet/files";
-  if (const char* h = std::getenv("HOME"); h && *h) return fs::path(h) / ".cache/wasinet/files";
-  return fs::temp_directory_path() / ("wasinet-files-" + std::to_string(::getuid()));
-}
-
-std::optional<fs::path> private_files_dir(const fs::path& root,
-                                          const std::vector<PrivateFile>& files) {
-  std::vector<Content> contents;
-  std::set<std::string> names;
-  for (const PrivateFile& f : files) {
-    if (!valid_name(f.name) || !names.insert(f.name).second)
-      throw Error("private file name \"" + f.name + "\" is not a unique relative path");
-    if (auto bytes = read_file(f.source, /*follow=*/true)) contents.push_back({f.name, std::move(*bytes)});
-  }
-  if (contents.empty()) return std::nullopt;
-
+// The content-addressed directory under `root` holding exactly `contents`
+// (none: an empty directory), made when missing or damaged.
+fs::path content_dir(const fs::path& root, const std::vector<Content>& contents) {
   std::error_code ec;
   fs::create_directories(root, ec);
   if (ec) throw Error("cannot create " + root.string() + ": " + ec.message());
@@ -208,6 +192,36 @@ std::optional<fs::path> private_files_dir(const fs::path& root,
     if (install(root, final_dir, contents) || holds_exactly(final_dir, contents)) return final_dir;
   }
   throw Error(final_dir.string() + " keeps changing: cannot use it");
+}
+
+}  // namespace
+
+fs::path default_files_root() {
+  if (const char* d = std::getenv("WASINET_FILES_DIR"); d && *d) return d;
+  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return fs::path(x) / "wasinet/files";
+  if (const char* h = std::getenv("HOME"); h && *h) return fs::path(h) / ".cache/wasinet/files";
+  return fs::temp_directory_path() / ("wasinet-files-" + std::to_string(::getuid()));
+}
+
+std::optional<fs::path> private_files_dir(const fs::path& root,
+                                          const std::vector<PrivateFile>& files) {
+  std::vector<Content> contents;
+  std::set<std::string> names;
+  for (const PrivateFile& f : files) {
+    if (!valid_name(f.name) || !names.insert(f.name).second)
+      throw Error("private file name \"" + f.name + "\" is not a unique relative path");
+    if (auto bytes = read_file(f.source, /*follow=*/true)) contents.push_back({f.name, std::move(*bytes)});
+  }
+  if (contents.empty()) return std::nullopt;
+  return content_dir(root, contents);
+}
+
+DirMapping empty_root_preopen(const fs::path& root) {
+  DirMapping m;
+  m.host = content_dir(root, {}).string();
+  m.guest = "/";
+  m.read_only = true;
+  return m;
 }
 
 std::optional<DirMapping> dns_files_preopen(const fs::path& root) {

@@ -73,12 +73,22 @@ std::optional<std::filesystem::path> host_ca_bundle();
 std::optional<DirMapping> ca_certs_preopen(const std::filesystem::path& bundle,
                                            const std::filesystem::path& root = default_files_root());
 
+// The implicit read-only preopen of an empty private directory as the
+// guest's "/": {host: the directory, guest: "/", read_only: true}. It goes
+// first among the implicit preopens when the guest's working directory is
+// "/" and no --dir is seen there, so that the working directory exists:
+// Go's os.Getwd stats it, and a relative path names a file that is not
+// there (ENOENT) rather than nothing at all (EBADF). Throws as
+// private_files_dir.
+DirMapping empty_root_preopen(const std::filesystem::path& root = default_files_root());
+
 // The implicit read-only preopen giving the guest the host's /etc/hosts and
 // /etc/resolv.conf at the same paths: {host: the private directory, guest:
 // "/etc", read_only: true}. nullopt when the host has neither file. Throws
 // as private_files_dir. Goes after the user's --dir preopens (the first
-// preopen is Go's working directory) and --listen sockets, and is left out
-// when the user maps guest /etc themselves or passes --no-dns-files.
+// preopen is Go's working directory) and before the --listen sockets, and
+// is left out when the user maps guest /etc themselves or passes
+// --no-dns-files.
 std::optional<DirMapping> dns_files_preopen(const std::filesystem::path& root = default_files_root());
 
 }  // namespace wasinet::runtime

@@ -123,13 +123,16 @@ Status Directory::readdir(uint64_t cookie, const DirEntrySink& sink) {
 }
 
 // POSIX openat, confined beneath this directory. Errors: those of open(2);
-// EINVAL for creat with directory (as Linux 6.4+); EROFS for creating,
-// truncating or writing beneath a read-only preopen.
+// as wasmtime, EINVAL for O_DIRECTORY with creat, excl or trunc, and EISDIR
+// for O_DIRECTORY with the write right (POSIX: a directory cannot be opened
+// for writing); EROFS for creating, truncating or writing beneath a
+// read-only preopen.
 Result<std::shared_ptr<FileObject>> Directory::open(std::string_view path,
                                                     const OpenRequest& r) {
   const bool creat = r.oflags & oflags::creat;
   const bool want_dir = r.oflags & oflags::directory;
-  if (creat && want_dir) return Errno::inval;
+  if (want_dir && (r.oflags & (oflags::creat | oflags::excl | oflags::trunc))) return Errno::inval;
+  if (want_dir && r.write) return Errno::isdir;
   const bool write = !want_dir && (r.write || (r.oflags & oflags::trunc) ||
                                    (r.fdflags & fdflags::append));
   const bool read = r.read || !write;

@@ -1,6 +1,7 @@
 #pragma once
 // WASI preview1 errno values, and the one place host errno maps to them.
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace wasinet::wasi {
@@ -31,5 +32,9 @@ Errno status_from_host(int rc) noexcept;
 
 // Short lower-case name ("badf", "noent"), for logs and traces.
 std::string_view errno_name(Errno e) noexcept;
+
+// The POSIX symbol ("EBADF", "EACCES"), for messages to people: WASI's
+// own names read as typos there ("acces").
+std::string errno_symbol(Errno e);
 
 }  // namespace wasinet::wasi

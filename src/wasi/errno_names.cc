@@ -1,5 +1,7 @@
 #include "wasi/errno.hh"
 
+#include <cctype>
+
 namespace wasinet::wasi {
 
 std::string_view errno_name(Errno e) noexcept {
@@ -16,6 +18,13 @@ std::string_view errno_name(Errno e) noexcept {
       "timedout", "txtbsy", "xdev", "notcapable"};
   auto i = static_cast<size_t>(e);
   return i < std::size(kNames) ? kNames[i] : "unknown";
+}
+
+// WASI's names are the POSIX ones without the E, in lower case.
+std::string errno_symbol(Errno e) {
+  std::string s = "E";
+  for (char c : errno_name(e)) s += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
 }
 
 }  // namespace wasinet::wasi

@@ -34,6 +34,12 @@ Result<FdEntry*> FdTable::get(Fd fd, Rights required) {
   return &e;
 }
 
+Result<FdEntry*> FdTable::get_io(Fd fd, Rights required) {
+  if (fd >= entries_.size() || !entries_[fd]) return Errno::badf;
+  if (entries_[fd]->object->filetype() == Filetype::directory) return Errno::badf;
+  return get(fd, required);
+}
+
 void FdTable::release(Fd fd) noexcept {
   if (entries_[fd]->connection) --connections_;
   entries_[fd].reset();

@@ -50,6 +50,12 @@ class FdTable {
   // EBADF for a closed or unknown fd, ENOTCAPABLE when a right is missing.
   Result<FdEntry*> get(Fd fd, Rights required = 0);
 
+  // Looks up an fd for a call on its bytes, offset or open mode (read,
+  // write, pread, pwrite, seek, tell, advise, allocate, set_size,
+  // set_flags): EBADF as get(), and EBADF for a directory, which has none
+  // of those (as wasmtime answers), before any rights are checked.
+  Result<FdEntry*> get_io(Fd fd, Rights required);
+
   // Looks up an fd whose object must be a T (e.g. Directory): EBADF as
   // get(), then `wrong_kind` (e.g. ENOTDIR) before any rights are checked,
   // so that a file passed as a directory says ENOTDIR, not ENOTCAPABLE.

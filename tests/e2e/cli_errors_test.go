@@ -96,11 +96,11 @@ func TestCLIUnknownImport(t *testing.T) {
 	expectOneLineError(t, r, exitHostError, "import_missing.wasm", "env", "nope")
 }
 
-// A precompiled module that is damaged (ELF header, then garbage) is
-// refused with a hint to recompile it.
+// A precompiled module that is damaged (an ELF header with wasmtime's
+// OS/ABI mark, 200, then garbage) is refused with a hint to recompile it.
 func TestCLIDamagedPrecompiled(t *testing.T) {
 	t.Parallel()
-	elf := []byte{0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+	elf := []byte{0x7f, 'E', 'L', 'F', 2, 1, 1, 200, 0, 0, 0, 0, 0, 0, 0, 0}
 	p := writeFile(t, filepath.Join(t.TempDir(), "damaged.cwasm"), append(elf, garbage(8192)...))
 	r := run(t, opts{}, "run", p)
 	expectOneLineError(t, r, exitHostError, "damaged.cwasm", "wasinet compile")
@@ -157,11 +157,12 @@ func TestCLIDirIsAFile(t *testing.T) {
 	expectOneLineError(t, r, exitHostError, "plain-file")
 }
 
+// A malformed --dir is a usage error (workdir_test.go has the others).
 func TestCLIDirMalformed(t *testing.T) {
 	t.Parallel()
 	g := guest(t, "go", "hello")
 	r := run(t, opts{}, "run", "--dir", "::/data", g)
-	expectOneLineError(t, r, exitHostError, "--dir")
+	expectOneLineError(t, r, exitUsage, "--dir ::/data")
 }
 
 func TestCLICompileMissingInput(t *testing.T) {

@@ -66,6 +66,29 @@ int main(int argc, char** argv) {
 }
 `
 
+// expectWrapperProgramWorks runs wrapperProgram built as `wasm` and checks
+// that its line reached a native peer.
+func expectWrapperProgramWorks(t *testing.T, wasm string) {
+	t.Helper()
+	l := listenNative(t, "tcp4", "127.0.0.1:0")
+	got := make(chan string, 1)
+	serveOne(t, l, func(c net.Conn) {
+		s, _ := bufio.NewReader(c).ReadString('\n')
+		got <- s
+	})
+	_, port, _ := net.SplitHostPort(l.Addr().String())
+	r := run(t, opts{}, "run", "--allow-net=loopback", wasm, port)
+	expectCode(t, r, 0)
+	select {
+	case s := <-got:
+		if s != "built with wasinet-cc\n" {
+			t.Errorf("native peer read %q", s)
+		}
+	case <-time.After(peerTimeout):
+		t.Error("nothing reached the native peer")
+	}
+}
+
 // `wasinet-cc -o app.wasm app.c`, the README's one line, builds a
 // program whose socket calls reach a native peer.
 func TestCSDKWrapperOneLine(t *testing.T) {
@@ -76,23 +99,44 @@ func TestCSDKWrapperOneLine(t *testing.T) {
 	}
 	runTool(t, dir, []string{"WASINET_SDK_LIB=" + lib}, repoPath(t, "sdk/c/bin/wasinet-cc"), "-O2", "-o", "app.wasm", "app.c")
 
-	l := listenNative(t, "tcp4", "127.0.0.1:0")
-	got := make(chan string, 1)
-	serveOne(t, l, func(c net.Conn) {
-		s, _ := bufio.NewReader(c).ReadString('\n')
-		got <- s
-	})
-	_, port, _ := net.SplitHostPort(l.Addr().String())
-	r := run(t, opts{}, "run", "--allow-net=loopback", filepath.Join(dir, "app.wasm"), port)
-	expectCode(t, r, 0)
-	select {
-	case s := <-got:
-		if s != "built with wasinet-cc\n" {
-			t.Errorf("native peer read %q", s)
+	expectWrapperProgramWorks(t, filepath.Join(dir, "app.wasm"))
+}
+
+// The wrapper called through a symlink elsewhere (~/bin/wasinet-cc) finds
+// the SDK beside the real script, with no WASINET_SDK_LIB: here an SDK laid
+// out as installed (bin/, include/, lib/) in a temporary folder, so that
+// the lookup cannot succeed through this checkout's build/ instead.
+func TestCSDKWrapperThroughSymlink(t *testing.T) {
+	lib := sdkLibDir(t)
+	root := t.TempDir()
+	sdk := filepath.Join(root, "sdk")
+	for _, d := range []string{"sdk/bin", "sdk/lib", "elsewhere"} {
+		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
+			t.Fatal(err)
 		}
-	case <-time.After(peerTimeout):
-		t.Error("nothing reached the native peer")
 	}
+	script, err := os.ReadFile(repoPath(t, "sdk/c/bin/wasinet-cc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(sdk, "bin", "wasinet-cc"), script)
+	if err := os.Chmod(filepath.Join(sdk, "bin", "wasinet-cc"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for link, target := range map[string]string{
+		filepath.Join(sdk, "include"):                  repoPath(t, "sdk/c/include"),
+		filepath.Join(sdk, "lib", "libwasinet.a"):      filepath.Join(lib, "libwasinet.a"),
+		filepath.Join(root, "elsewhere", "wasinet-cc"): filepath.Join(sdk, "bin", "wasinet-cc"),
+	} {
+		if err := os.Symlink(target, link); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeFile(t, filepath.Join(root, "app.c"), []byte(wrapperProgram))
+	runTool(t, root, []string{"WASINET_SDK_LIB="}, filepath.Join(root, "elsewhere", "wasinet-cc"),
+		"-O2", "-o", "app.wasm", "app.c")
+
+	expectWrapperProgramWorks(t, filepath.Join(root, "app.wasm"))
 }
 
 // examples/c as a CMake project of its own with the toolchain file: the

@@ -228,17 +228,18 @@ func TestCSDKPollAcrossKinds(t *testing.T) {
 	}
 }
 
-// A --listen socket sits among the first fds while a --dir is preopened:
-// wasi-libc's start-up walk of the preopens would exit 71 on it; the SDK
-// lets the program start, read its file, and serve the listener.
+// A --listen socket with a --dir preopened: wasi-libc's start-up walk of
+// the preopens finds the directory and stops at the socket (EBADF), and
+// the program reads its file and serves the listener through the SDK.
+// (listen_plain_test.go: the same without the SDK.)
 func TestCSDKListenWithDir(t *testing.T) {
 	g := csdkNet(t)
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "greeting.txt"), []byte("from a file\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	// The directory is fd 3, the listener fd 4: the walk meets it next.
-	p := startGuest(t, opts{}, "run", "--no-dns-files", "--listen", "tcp://127.0.0.1:0", "--allow-listen=loopback",
+	// The directory is fd 3, the listener fd 4 (no implicit directories).
+	p := startGuest(t, opts{}, "run", "--no-dns-files", "--no-ca-certs", "--listen", "tcp://127.0.0.1:0", "--allow-listen=loopback",
 		"--dir", dir+"::/d", g, "listenfd", "4", "/d/greeting.txt")
 	url, fd := p.hostListening()
 	if fd != 4 {

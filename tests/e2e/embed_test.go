@@ -67,12 +67,15 @@ func TestEmbedHello(t *testing.T) {
 // serves curl through the embedder's linker.
 func TestEmbedListener(t *testing.T) {
 	g := guest(t, "go", "listener_http")
-	// The Host shows the DNS files by default, as wasinet run does.
-	fd := firstListenerFd
+	// The Host shows the DNS files and the CA bundle by default, as wasinet
+	// run does: the listener comes after them, and the guest finds it in
+	// WASINET_LISTEN_FDS ("-").
+	fd := defaultListenerFd()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, embedRun(t), "--listen", "127.0.0.1:0", g, strconv.Itoa(fd), "tag")
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "WASINET_CACHE_DIR=" + sharedCache}
+	cmd := exec.CommandContext(ctx, embedRun(t), "--listen", "127.0.0.1:0", g, "-", "tag")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "WASINET_CACHE_DIR=" + sharedCache,
+		"SSL_CERT_FILE=" + testCABundle(t)}
 	var stdout bytes.Buffer
 	var stderr lockedBuffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -110,5 +113,24 @@ func TestEmbedListener(t *testing.T) {
 	}
 	if !strings.HasSuffix(stderr.String(), "embed_run: exit code 7\n") {
 		t.Errorf("stderr does not end with the exit code:\n%s", stderr.String())
+	}
+}
+
+// The embedder sets the wasm stack on its own engine (set_max_wasm_stack)
+// and calls the guest on a thread with room for it (run_with_wasm_stack):
+// a Go guest then recurses as deep as under wasinet run.
+func TestEmbedGoStack(t *testing.T) {
+	g := guest(t, "go", "recurse")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, embedRun(t), g, "200000")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "WASINET_CACHE_DIR=" + sharedCache}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("embed_run: %v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
+	}
+	if want := "depth 200000 ok\n"; stdout.String() != want {
+		t.Errorf("stdout %q, want %q", stdout.String(), want)
 	}
 }

@@ -40,8 +40,10 @@ func listeningOn(g *guestProc) string {
 
 // httpserver: http.Serve on wasinet.Listen, answering a native client; the
 // handler sees the client's true address, and a 1 MiB body echoes intact.
-func TestExampleHTTPServer(t *testing.T) {
-	w := example(t, "httpserver")
+func TestExampleHTTPServer(t *testing.T) { checkHTTPServerExample(t, example(t, "httpserver")) }
+
+// checkHTTPServerExample runs the httpserver example built as w.
+func checkHTTPServerExample(t *testing.T, w string) {
 	g := startGuest(t, opts{}, "run", "--allow-listen=loopback", w, "-addr", "127.0.0.1:0")
 	base := listeningOn(g)
 	if !strings.HasPrefix(base, "http://127.0.0.1:") {
@@ -66,6 +68,28 @@ func TestExampleHTTPServer(t *testing.T) {
 	resp.Body.Close()
 	if err != nil || sum(got) != sum(data) {
 		t.Fatalf("POST /echo: %v, %d bytes back of %d", err, len(got), len(data))
+	}
+}
+
+// httpserver on the socket of `wasinet run --listen` (its only grant),
+// found with wasinet.Listeners: the address it prints is the one the host
+// bound, and the handler sees the client's true address (issue 15: with
+// net.FileListener both were ":0").
+func TestExampleHTTPServerOnListenSocket(t *testing.T) {
+	w := example(t, "httpserver")
+	g := startGuest(t, opts{}, "run", "--listen", "tcp://127.0.0.1:0", w)
+	url, _ := g.hostListening()
+	base := listeningOn(g)
+	if want := "http://" + strings.TrimPrefix(url, "tcp://"); base != want {
+		t.Fatalf("listening on %q, want %q", base, want)
+	}
+	c := dialNative(t, "tcp4", strings.TrimPrefix(base, "http://"))
+	if _, err := io.WriteString(c, "GET / HTTP/1.0\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	reply, err := io.ReadAll(c)
+	if want := "You are " + c.LocalAddr().String() + ".\n"; err != nil || !strings.HasSuffix(string(reply), want) {
+		t.Fatalf("GET /: %v %q, want it to end with %q\n%s", err, reply, want, g.output())
 	}
 }
 
@@ -172,8 +196,10 @@ func TestExampleUDPEcho(t *testing.T) {
 }
 
 // unixsocket: the guest's /run/echo.sock is the host's DIR/echo.sock.
-func TestExampleUnixSocket(t *testing.T) {
-	w := example(t, "unixsocket")
+func TestExampleUnixSocket(t *testing.T) { checkUnixSocketExample(t, example(t, "unixsocket")) }
+
+// checkUnixSocketExample runs the unixsocket example built as w.
+func checkUnixSocketExample(t *testing.T, w string) {
 	dir := t.TempDir()
 	grant := []string{"run", "--dir", dir + "::/run", "--allow-unix=" + dir, w}
 	g := startGuest(t, opts{}, append(grant, "-listen", "/run/echo.sock")...)
@@ -192,4 +218,55 @@ func TestExampleUnixSocket(t *testing.T) {
 	r := run(t, opts{}, append(grant, "-connect", "/run/peer.sock", "hello", "unix")...)
 	expectCode(t, r, 0)
 	expectStdout(t, r, "hello unix\n")
+}
+
+// wordfreq: a plain Go program on the files of examples/data, mapped
+// read-only as the README shows, writing its table into a second --dir;
+// nothing but its own lines on stdout.
+func TestExampleWordfreq(t *testing.T) {
+	w := example(t, "wordfreq")
+	out := t.TempDir()
+	r := run(t, opts{}, "run", "--dir", repoPath(t, "examples/data")+"::/data:ro", "--dir", out+"::/out",
+		w, "/data", "/out/words.txt")
+	expectCode(t, r, 0)
+	expectStdout(t, r, "2 files, 40 distinct words; top 5:\n"+
+		"  the          9\n  it           7\n  a            4\n  may          4\n  program      4\n"+
+		"full table written to /out/words.txt\n")
+	table, err := os.ReadFile(filepath.Join(out, "words.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(table), "\n"), "\n")
+	if len(lines) != 40 || lines[0] != "9 the" {
+		t.Errorf("words.txt: %d lines starting %q, want 40 starting \"9 the\"", len(lines), lines[0])
+	}
+	// /data is read-only: the table cannot go there.
+	r = run(t, opts{}, "run", "--dir", repoPath(t, "examples/data")+"::/data:ro", w, "/data", "/data/words.txt")
+	expectCode(t, r, 1)
+	if _, err := os.Stat(repoPath(t, "examples/data/words.txt")); err == nil {
+		t.Errorf("wordfreq wrote into the read-only examples/data")
+		os.Remove(repoPath(t, "examples/data/words.txt"))
+	}
+}
+
+// plainhttp imports nothing of wasinet's; CMake builds it with `wasinet go
+// build`. It serves a native client and, through http.Get, fetches from a
+// native server by name (resolved by the host).
+func TestExamplePlainHTTP(t *testing.T) {
+	w := example(t, "plainhttp")
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(rw, "native peer here")
+	}))
+	t.Cleanup(srv.Close)
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
+	g := startGuest(t, opts{}, "run", "--allow-listen=loopback", "--allow-net=localhost:"+port, w, "-addr", "127.0.0.1:0")
+	base := listeningOn(g)
+	if body := curl(t, nil, base+"/"); !strings.HasPrefix(body, "Hello from plain net/http on wasip1! You are 127.0.0.1:") {
+		t.Fatalf("GET /: %q", body)
+	}
+	target := "http://localhost:" + port + "/"
+	want := target + " answered 200 OK with 16 bytes: \"native peer here\"\n"
+	if body := curl(t, nil, base+"/fetch?url="+target); body != want {
+		t.Fatalf("GET /fetch: %q, want %q\n%s", body, want, g.output())
+	}
 }

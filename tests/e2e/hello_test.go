@@ -45,8 +45,8 @@ func TestHelloAfterDoubleDash(t *testing.T) {
 
 // Without --env or --inherit-env the guest sees no host variables; `--env K`
 // copies K from the host; --inherit-env passes the whole environment.
-// (--no-ca-certs in these tests keeps SSL_CERT_FILE out of the counts; see
-// ca_certs_test.go for it.)
+// (A guest granted no network gets no SSL_CERT_FILE anyway, see
+// defaults_test.go; --no-ca-certs here keeps the counts independent of it.)
 func TestHelloEnvironment(t *testing.T) {
 	forEachLang(t, func(t *testing.T, lang string) {
 		t.Parallel()

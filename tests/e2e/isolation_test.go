@@ -26,6 +26,7 @@ import (
 const (
 	isoEACCES       = 2
 	isoEAGAIN       = 6
+	isoEBADF        = 8
 	isoEINVAL       = 28
 	isoELOOP        = 32
 	isoENAMETOOLONG = 37
@@ -178,61 +179,63 @@ func parseProbe(t *testing.T, r result) (map[int]probedFd, int) {
 
 // The fds 0..4096 (and eight far beyond) that a guest probes: with the
 // wasinet process holding four extra inherited descriptors, the guest
-// reaches exactly stdio, its --dir, its --listen socket and the implicit
-// read-only /etc and CA preopens, each of the kind it should be; every
-// other number is EBADF for every fd-taking call of both ABIs; and the
-// host's descriptors are left as they were.
+// reaches exactly stdio, its --dir, its --listen socket and, when it may
+// resolve names, the implicit read-only /etc and CA preopens, each of the
+// kind it should be; every other number is EBADF for every fd-taking call
+// of both ABIs; and the host's descriptors are left as they were.
 func TestIsolationFdProbe(t *testing.T) {
 	g := guest(t, "c", "isolation_fds")
 	const probed = 4097 + 8
-	for _, implicit := range []bool{true, false} {
-		name := "default"
-		if !implicit {
-			name = "no-implicit-preopens"
-		}
-		t.Run(name, func(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		flags    []string
+		implicit bool
+	}{
+		{"no-grants", nil, false},
+		{"allow-dns", []string{"--allow-dns"}, true},
+		{"allow-dns-no-implicit-preopens", []string{"--allow-dns", "--no-dns-files", "--no-ca-certs"}, false},
+	} {
+		implicit := c.implicit
+		t.Run(c.name, func(t *testing.T) {
 			h := openHostFds(t)
 			data := t.TempDir()
-			args := []string{"run", "--dir", data + "::/data", "--listen", "tcp://127.0.0.1:0"}
-			if !implicit {
-				args = append(args, "--no-dns-files", "--no-ca-certs")
-			}
+			args := concat([]string{"run", "--dir", data + "::/data", "--listen", "tcp://127.0.0.1:0"}, c.flags)
 			// The operator's CA bundle, so that the CA preopen is there
 			// whatever this host has.
 			bundle := filepath.Join(t.TempDir(), "bundle.pem")
 			writeHostFile(t, bundle, "not really a certificate\n")
 			r := runWithHostFds(t, h, opts{env: []string{"SSL_CERT_FILE=" + bundle}}, append(args, g)...)
 			expectCode(t, r, 0)
-			m := listeningRE.FindStringSubmatch(r.stderr)
-			if m == nil || m[3] != "4" {
-				t.Fatalf("no \"listening on ... (fd 4)\" line\n%s", r)
-			}
-			_, port, _ := net.SplitHostPort(strings.TrimPrefix(m[2], "tcp://"))
-
 			fds, closed := parseProbe(t, r)
 			// stdin is /dev/null (a character device); stdout and stderr are
-			// pipes, which preview1 has no type for.
+			// pipes, which preview1 has no type for. What is not a preopened
+			// directory answers EBADF to fd_prestat_get, as in wasmtime.
+			notPreopen := "errno=" + strconv.Itoa(isoEBADF)
 			want := map[int]probedFd{
-				0: {isoFiletypeCharDev, "errno=" + strconv.Itoa(isoENOTDIR), "errno=" + strconv.Itoa(isoENOTSOCK), ""},
-				1: {isoFiletypeUnknown, "errno=" + strconv.Itoa(isoENOTDIR), "errno=" + strconv.Itoa(isoENOTSOCK), ""},
-				2: {isoFiletypeUnknown, "errno=" + strconv.Itoa(isoENOTDIR), "errno=" + strconv.Itoa(isoENOTSOCK), ""},
+				0: {isoFiletypeCharDev, notPreopen, "errno=" + strconv.Itoa(isoENOTSOCK), ""},
+				1: {isoFiletypeUnknown, notPreopen, "errno=" + strconv.Itoa(isoENOTSOCK), ""},
+				2: {isoFiletypeUnknown, notPreopen, "errno=" + strconv.Itoa(isoENOTSOCK), ""},
 				3: {isoFiletypeDirectory, "/data", "errno=" + strconv.Itoa(isoENOTSOCK), ""},
-				4: {isoFiletypeSockStrm, "errno=" + strconv.Itoa(isoENOTDIR), "inet:" + port,
-					"accept errno=" + strconv.Itoa(isoEAGAIN)},
 			}
+			// Every directory comes before the socket.
+			next := 4
 			if implicit {
 				// Copies of the host's /etc/hosts and /etc/resolv.conf (when it
 				// has either), and of the CA bundle: read-only directories
 				// holding only those files (system_files_test.cc).
-				next := 5
-				_, errHosts := os.Stat("/etc/hosts")
-				_, errResolv := os.Stat("/etc/resolv.conf")
-				if errHosts == nil || errResolv == nil {
+				if hostHasDNSFiles() {
 					want[next] = probedFd{isoFiletypeDirectory, "/etc", "errno=" + strconv.Itoa(isoENOTSOCK), ""}
 					next++
 				}
 				want[next] = probedFd{isoFiletypeDirectory, "/etc/ssl/certs", "errno=" + strconv.Itoa(isoENOTSOCK), ""}
+				next++
 			}
+			m := listeningRE.FindStringSubmatch(r.stderr)
+			if m == nil || m[3] != strconv.Itoa(next) {
+				t.Fatalf("no \"listening on ... (fd %d)\" line\n%s", next, r)
+			}
+			_, port, _ := net.SplitHostPort(strings.TrimPrefix(m[2], "tcp://"))
+			want[next] = probedFd{isoFiletypeSockStrm, notPreopen, "inet:" + port, "accept errno=" + strconv.Itoa(isoEAGAIN)}
 			for fd, w := range want {
 				if got, ok := fds[fd]; !ok {
 					t.Errorf("fd %d: not reachable, want %+v", fd, w)

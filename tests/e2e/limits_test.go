@@ -97,6 +97,40 @@ func TestLimitsMaxFds(t *testing.T) {
 	}
 }
 
+// A --max-fds too small for the preopens says so, naming the cap (issue 15:
+// the message blamed "too many preopened directories", and a run with no
+// room for the implicit ones stopped): an implicit preopen is left out with
+// a warning, and so is one that would take a --listen socket's fd; a --dir
+// that does not fit is an error.
+func TestLimitsMaxFdsTooSmallForThePreopens(t *testing.T) {
+	g := guest(t, "c", "hello")
+	bundle := filepath.Join(t.TempDir(), "bundle.pem")
+	writeHostFile(t, bundle, "test bundle\n")
+	host := opts{env: []string{"SSL_CERT_FILE=" + bundle}}
+
+	// --allow-net: the implicit preopens come only with outbound network.
+	r := run(t, host, "run", "--allow-net=loopback", "--no-dns-files", "--max-fds", "3", g)
+	expectCode(t, r, 3) // hello ran
+	want := "wasinet: warning: the guest gets no CA certificates: " +
+		"--max-fds 3 leaves no fd for the preopened directory /etc/ssl/certs\n"
+	if !strings.Contains(r.stderr, want) {
+		t.Errorf("stderr %q, want it to hold %q", r.stderr, want)
+	}
+
+	dir := t.TempDir()
+	r = run(t, host, "run", "--allow-net=loopback", "--no-dns-files", "--max-fds", "5", "--dir", dir+"::/data",
+		"--listen", "tcp://127.0.0.1:0", g)
+	expectCode(t, r, 3)
+	want = "wasinet: warning: the guest gets no CA certificates: " +
+		"--max-fds 5 leaves no fd for the preopened directory /etc/ssl/certs besides the --listen socket\n"
+	if !strings.Contains(r.stderr, want) || !strings.Contains(r.stderr, "(fd 4)") {
+		t.Errorf("stderr %q, want %q and the listener at fd 4", r.stderr, want)
+	}
+
+	r = run(t, host, "run", "--max-fds", "3", "--dir", dir+"::/data", g)
+	expectOneLineError(t, r, exitHostError, "--max-fds 3 leaves no fd for the preopened directory /data")
+}
+
 // By default the guest may hold what the host's hard RLIMIT_NOFILE allows
 // less 64: wasinet raises its soft limit as Go does. A --max-fds beyond
 // that is refused at start (125), naming the most it could be.
@@ -193,7 +227,7 @@ func keepAliveGet(c net.Conn, br *bufio.Reader, path string, wait time.Duration)
 func TestLimitsMaxConnsHTTPServer(t *testing.T) {
 	g := guest(t, "go", "listener_http")
 	p := startGuest(t, opts{}, "run", "--no-dns-files", "--max-conns", "2",
-		"--listen", "tcp://127.0.0.1:0", g, "3", "tag")
+		"--listen", "tcp://127.0.0.1:0", g, "-", "tag")
 	url, _ := p.hostListening()
 	addr := strings.TrimPrefix(url, "tcp://")
 
@@ -318,7 +352,7 @@ func TestLimitsTimeout(t *testing.T) {
 	}{
 		{"spin", []string{g, "spin"}},
 		{"sleep", []string{g, "sleep"}},
-		{"accept", []string{"--listen", "tcp://127.0.0.1:0", g, "accept", "3"}},
+		{"accept", []string{"--no-ca-certs", "--listen", "tcp://127.0.0.1:0", g, "accept", "3"}},
 		{"send", []string{"--allow-net=loopback", g, "send", "127.0.0.1", portOf(t, sink.Addr())}},
 	} {
 		c := c
@@ -346,7 +380,7 @@ func TestLimitsTimeout(t *testing.T) {
 // A Go HTTP server idle in its netpoller (poll_oneoff) stops at --timeout.
 func TestLimitsTimeoutGoServer(t *testing.T) {
 	g := guest(t, "go", "listener_http")
-	p := startGuest(t, opts{}, "run", "--no-dns-files", "--timeout", "3s", "--listen", "tcp://127.0.0.1:0", g, "3")
+	p := startGuest(t, opts{}, "run", "--no-dns-files", "--timeout", "3s", "--listen", "tcp://127.0.0.1:0", g, "-")
 	url, _ := p.hostListening()
 	if body := curl(t, nil, "http://"+strings.TrimPrefix(url, "tcp://")+"/hello"); !strings.HasPrefix(body, "hello from the guest") {
 		t.Fatalf("curl got %q", body)
@@ -394,7 +428,7 @@ func TestLimitsGoServerHoldsTenThousandConnections(t *testing.T) {
 		t.Skipf("the fd limit is %d/%d: %d connections need more", own.Cur, own.Max, conns)
 	}
 	g := guest(t, "go", "listener_http")
-	p := startGuest(t, opts{}, "run", "--no-dns-files", "--listen", "tcp://127.0.0.1:0", g, "3")
+	p := startGuest(t, opts{}, "run", "--no-dns-files", "--listen", "tcp://127.0.0.1:0", g, "-")
 	url, _ := p.hostListening()
 	addr := strings.TrimPrefix(url, "tcp://")
 

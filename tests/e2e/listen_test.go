@@ -53,9 +53,36 @@ func (g *guestProc) hostListening() (url string, fd int) {
 	return m[2], fd
 }
 
-// The fd the first --listen gets without any --dir: 3, right after stdio
-// (the implicit /etc preopen comes after the listeners).
-const firstListenerFd = 3
+// The fd the first --listen gets when there is no directory at all (no
+// --dir, --no-dns-files, --no-ca-certs): 3, right after stdio.
+const firstListenerFdAlone = 3
+
+// hostHasDNSFiles says whether wasinet shows this host's /etc/hosts or
+// /etc/resolv.conf (then it preopens /etc).
+func hostHasDNSFiles() bool {
+	_, errHosts := os.Stat("/etc/hosts")
+	_, errResolv := os.Stat("/etc/resolv.conf")
+	return errHosts == nil || errResolv == nil
+}
+
+// testCABundle is a CA bundle for SSL_CERT_FILE, so that the CA preopen is
+// there whatever this host has.
+func testCABundle(t *testing.T) string {
+	t.Helper()
+	bundle := filepath.Join(t.TempDir(), "bundle.pem")
+	writeHostFile(t, bundle, "not really a certificate\n")
+	return bundle
+}
+
+// defaultListenerFd is the first --listen's fd with wasinet run's defaults,
+// no --dir and testCABundle: after every directory (issue 15), that is the
+// empty "/" (fd 3), /etc when the host has DNS files, /etc/ssl/certs.
+func defaultListenerFd() int {
+	if hostHasDNSFiles() {
+		return 6
+	}
+	return 5
+}
 
 // curl fetches urls (one after the other, on one connection when it can)
 // with extra curl arguments, and returns the bodies as one string.
@@ -114,10 +141,14 @@ func expectServed(t *testing.T, g *guestProc, body string, wantStderr string) {
 func TestListenGoHTTPServesCurl(t *testing.T) {
 	g := guest(t, "go", "listener_http")
 
-	t.Run("ipv4_port0_with_dns_files", func(t *testing.T) {
+	// The guest finds its listener in WASINET_LISTEN_FDS ("-"): after the
+	// implicit directories.
+	t.Run("ipv4_port0_with_implicit_dirs", func(t *testing.T) {
 		t.Parallel()
-		fd := firstListenerFd
-		p := startGuest(t, opts{}, "run", "--listen", "tcp://127.0.0.1:0", g, strconv.Itoa(fd), "tag")
+		fd := defaultListenerFd()
+		// --allow-dns: the DNS files are only for a guest that may resolve.
+		p := startGuest(t, opts{env: []string{"SSL_CERT_FILE=" + testCABundle(t)}},
+			"run", "--allow-dns", "--listen", "tcp://127.0.0.1:0", g, "-", "tag")
 		url, gotFd := p.hostListening()
 		if gotFd != fd || !strings.HasPrefix(url, "tcp://127.0.0.1:") || strings.HasSuffix(url, ":0") {
 			t.Fatalf("listening on %s (fd %d), want tcp://127.0.0.1:PORT (fd %d)", url, gotFd, fd)
@@ -134,7 +165,7 @@ func TestListenGoHTTPServesCurl(t *testing.T) {
 		} else {
 			l.Close()
 		}
-		p := startGuest(t, opts{}, "run", "--no-dns-files", "--listen", "tcp://[::1]:0", g, "3", "tag")
+		p := startGuest(t, opts{}, "run", "--no-dns-files", "--no-ca-certs", "--listen", "tcp://[::1]:0", g, "3", "tag")
 		url, fd := p.hostListening()
 		if fd != 3 || !strings.HasPrefix(url, "tcp://[::1]:") {
 			t.Fatalf("listening on %s (fd %d), want tcp://[::1]:PORT (fd 3)", url, fd)
@@ -150,7 +181,7 @@ func TestListenGoHTTPServesCurl(t *testing.T) {
 		// -v: the listening line even without port 0, printed once the
 		// module is loaded (the socket file exists from before: curl could
 		// connect sooner, but would wait out the compile).
-		p := startGuest(t, opts{}, "run", "-v", "--no-dns-files", "--listen", "unix://"+sock, g, "3", "tag")
+		p := startGuest(t, opts{}, "run", "-v", "--no-dns-files", "--no-ca-certs", "--listen", "unix://"+sock, g, "3", "tag")
 		url, fd := p.hostListening()
 		if url != "unix://"+sock || fd != 3 {
 			t.Fatalf("listening on %s (fd %d), want unix://%s (fd 3)", url, fd, sock)
@@ -168,10 +199,10 @@ func TestListenGoHTTPServesCurl(t *testing.T) {
 // a blocking accept waits for the native client.
 func TestListenCAccept(t *testing.T) {
 	g := guest(t, "c", "listen_accept")
-	p := startGuest(t, opts{}, "run", "--no-dns-files", "--listen", "tcp://127.0.0.1:0", g)
+	p := startGuest(t, opts{}, "run", "--no-dns-files", "--no-ca-certs", "--listen", "tcp://127.0.0.1:0", g)
 	url, fd := p.hostListening()
-	if fd != 3 {
-		t.Fatalf("listener at fd %d, want 3", fd)
+	if fd != firstListenerFdAlone {
+		t.Fatalf("listener at fd %d, want %d", fd, firstListenerFdAlone)
 	}
 	if l := p.waitLine("nonblock=", guestStartTimeout); l != "nonblock=1" {
 		t.Fatalf("guest saw %q, want nonblock=1", l)
@@ -263,17 +294,18 @@ func TestListenUnixExistingFile(t *testing.T) {
 	}
 }
 
-// Several listeners get consecutive fds in the order given, after the
-// preopened directories.
+// Several listeners get consecutive fds in the order given, after every
+// preopened directory, the implicit ones included.
 func TestListenOrderAfterDirectories(t *testing.T) {
 	g := guest(t, "go", "listener_http")
 	dir := t.TempDir()
-	// The guest serves on the second listener (fd 5: stdio, the --dir at 3,
-	// the first listener at 4).
-	p := startGuest(t, opts{}, "run", "--no-dns-files", "--dir", dir+"::/data",
-		"--listen", "tcp://127.0.0.1:0", "--listen", "tcp://127.0.0.1:0", g, "5", "tag")
+	// The guest serves on the second listener (fd 6: stdio, the --dir at 3,
+	// the CA bundle's /etc/ssl/certs at 4 — shown for --allow-dns —, the
+	// first listener at 5).
+	p := startGuest(t, opts{env: []string{"SSL_CERT_FILE=" + testCABundle(t)}}, "run", "--allow-dns", "--no-dns-files",
+		"--dir", dir+"::/data", "--listen", "tcp://127.0.0.1:0", "--listen", "tcp://127.0.0.1:0", g, "6", "tag")
 	m := waitStderr(t, &p.stderr, p.exited,
-		regexp.MustCompile(`listening on (\S+) \(fd 4\)\nwasinet: listening on (\S+) \(fd 5\)\n`))
+		regexp.MustCompile(`listening on (\S+) \(fd 5\)\nwasinet: listening on (\S+) \(fd 6\)\n`))
 	base := "http://" + strings.TrimPrefix(m[2], "tcp://")
 	body := curl(t, nil, base+"/hello", base+"/exit")
 	if want := "hello from the guest: /hello\nGET tag\nbye\n"; body != want {

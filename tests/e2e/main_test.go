@@ -30,6 +30,8 @@ var (
 	// so each guest is compiled once per `go test` run and the user's own
 	// cache is left alone.
 	sharedCache string
+	// Run after all tests (e.g. removing the overlay tests' build directory).
+	cleanups []func()
 )
 
 func TestMain(m *testing.M) {
@@ -58,6 +60,11 @@ func runTests(m *testing.M) int {
 		return 2
 	}
 	defer os.RemoveAll(sharedCache)
+	defer func() {
+		for _, f := range cleanups {
+			f()
+		}
+	}()
 	return m.Run()
 }
 

@@ -51,7 +51,7 @@ func TestSignalStopsGoServerInPoll(t *testing.T) {
 	}{{syscall.SIGTERM, "SIGTERM", 143}, {syscall.SIGINT, "SIGINT", 130}} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			p := startGuest(t, opts{}, "run", "--no-dns-files", "--listen", "tcp://127.0.0.1:0", g, "3", "tag")
+			p := startGuest(t, opts{}, "run", "--no-dns-files", "--listen", "tcp://127.0.0.1:0", g, "-", "tag")
 			url, _ := p.hostListening()
 			// One request first: the guest is past its start and serving.
 			if body := curl(t, nil, "http://"+strings.TrimPrefix(url, "tcp://")+"/hello"); !strings.HasPrefix(body, "hello from the guest") {
@@ -81,7 +81,7 @@ func TestSignalWhileCompiling(t *testing.T) {
 	// --no-cache: a compile of a few seconds, during which SIGTERM arrives
 	// (on a machine fast enough to finish first, the guest is stopped
 	// instead: the outcome is the same).
-	p := startGuest(t, opts{}, "run", "--no-cache", "--no-dns-files", "--listen", "unix://"+sock, g, "3")
+	p := startGuest(t, opts{}, "run", "--no-cache", "--no-dns-files", "--listen", "unix://"+sock, g, "-")
 	deadline := time.Now().Add(guestStartTimeout)
 	for {
 		if _, err := os.Stat(sock); err == nil {

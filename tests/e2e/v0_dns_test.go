@@ -76,11 +76,17 @@ func TestV0DNSDialByName(t *testing.T) {
 
 // Names, the library's other path: after its autohijack, net.Lookup* run
 // Go's own resolver, which reads /etc/hosts (and /etc/resolv.conf) inside
-// the guest; the host shows it those files, so localhost resolves.
+// the guest; the host shows a guest granted names those files, so
+// localhost resolves. A guest granted nothing has no /etc at all.
 func TestV0DNSGoResolverSeesEtcHosts(t *testing.T) {
-	r := run(t, opts{}, "run", guest(t, "go", "v0_dns"), "goresolver", "localhost")
+	g := guest(t, "go", "v0_dns")
+	r := run(t, opts{}, "run", "--allow-dns", g, "goresolver", "localhost")
 	expectCode(t, r, 0)
 	if !strings.Contains(r.stdout, "host 127.0.0.1\n") {
 		t.Errorf("localhost did not resolve through the guest's /etc/hosts\n%s", r)
+	}
+	r = run(t, opts{}, "run", g, "goresolver", "localhost")
+	if strings.Contains(r.stdout, "host 127.0.0.1\n") {
+		t.Errorf("a guest granted no names resolved localhost: it was shown /etc/hosts\n%s", r)
 	}
 }

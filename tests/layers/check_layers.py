@@ -34,7 +34,7 @@ RULES = {
     "src/wasi":                     ["wasi", "os", "api"],
     "src/net":                      ["net", "wasi", "os", "api"],
     "src/net/policy":               ["net/policy", "net", "os", "api"],
-    "src/engine":                   ["engine", "engine/wasmtime", "wasmtime", "api"],
+    "src/engine":                   ["engine", "engine/wasmtime", "wasmtime", "os", "api"],
     "src/engine/engine.hh":         ["engine", "api"],  # engine-neutral: no engine type
     "src/abi":                      ["abi", "engine", "net", "wasi", "os", "api"],
     "src/runtime":                  ["runtime", "abi", "engine", "net/policy", "net", "wasi", "os",

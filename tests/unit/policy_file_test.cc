@@ -97,6 +97,11 @@ TEST_F(PolicyFile, MistakesNameTheFileAndTheKey) {
       {"i.toml", "deny-net = true\n", "\"deny-net\" must be an array of strings"},
       {"j.toml", "[allow]\nnet = [\"x\"]\n", "unknown key \"allow\""},
       {"k.toml", "net-log = \"\"\n", "\"net-log\" must be a file name"},
+      // as on the command line: no empty rule, no near-miss of a set
+      {"l.toml", "allow-net = [\"\"]\n", "--allow-net=: empty rule"},
+      {"m.json", R"({"deny-net": [" "]})", "white space"},
+      {"n.toml", "allow-listen = [\"loopbak\"]\n", "looks like the named set loopback"},
+      {"o.json", R"({"allow-listen": ["127.0.0.1:0"]})", "port 0 in a rule means no port"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
@@ -106,9 +111,19 @@ TEST_F(PolicyFile, MistakesNameTheFileAndTheKey) {
   }
 }
 
-TEST_F(PolicyFile, MissingFile) {
+// The OS's reason, not "not valid JSON" for a directory nor a bare
+// "cannot read" for a missing file.
+TEST_F(PolicyFile, UnreadableFileSaysWhy) {
   NetPolicy p;
-  EXPECT_THROW(load_policy_file(dir_ / "none.toml", p), Error);
+  for (const auto& [path, why] : {std::pair{dir_ / "none.toml", "No such file or directory"},
+                                  std::pair{dir_, "is a directory, not a policy file"}}) {
+    try {
+      load_policy_file(path, p);
+      ADD_FAILURE() << "loaded " << path;
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()), "--net-policy " + path.string() + ": " + why);
+    }
+  }
 }
 
 }  // namespace

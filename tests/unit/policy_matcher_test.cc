@@ -369,6 +369,20 @@ const std::vector<Malformed> kMalformed = {
     {"a b", "white space"},
     {"", "empty"},
     {"fe80::1%eth0", "zones"},
+    // near-misses of a named set: typos, not host names
+    {"loopbak", "looks like the named set loopback"},
+    {"LOOPBACK", "looks like the named set loopback"},
+    {"lopbakc", "loopback"},
+    {"privat", "private"},
+    {"pubilc", "public"},
+    {"linklocal", "link-local"},
+    {"link_local", "link-local"},
+    {"loopbak:443", "loopbak. with a final dot"},
+    // port 0 alone: no port a socket ends up with
+    {"127.0.0.1:0", "port 0 in a rule means no port"},
+    {"[::1]:0", "write [::1] for any port"},
+    {"loopback:0-0", "write loopback for any port"},
+    {"*:0", "port 0"},
     {"-bad.example", "not an IP address"},
     {"bad..example", "not an IP address"},
     {":443", "missing address"},
@@ -400,11 +414,23 @@ TEST(PolicyRules, PolicyNetworkNamesTheFlagOfAMalformedRule) {
   }
 }
 
+// A name written with a final dot is a host name even when it spells a set.
+TEST(PolicyRules, FinalDotMakesAName) {
+  const policy::Rule r = policy::parse_rule("loopback.");
+  EXPECT_EQ(r.kind, policy::Rule::Kind::host_name);
+  EXPECT_EQ(r.name, "loopback");
+  EXPECT_EQ(policy::parse_rule("loopback").kind, policy::Rule::Kind::named_set);
+}
+
 TEST(PolicyRules, WellFormedRules) {
   for (const char* text : {"*", "*:443", "loopback", "private:1-1024", "link-local", "public:443",
                            "10.0.0.0/8", "::1", "::1/128", "[::1]:443", "[fd00::/8]:443-444",
                            "127.0.0.1:8000-8100", "localhost", "*.example.com:443", "Example.COM.",
-                           "0.0.0.0", "::", "xn--bcher-kva.example", "_srv.example.com"}) {
+                           "0.0.0.0", "::", "xn--bcher-kva.example", "_srv.example.com",
+                           // names on purpose, or not near a set
+                           "loopbak.", "loopback.", "publish", "privacy", "link", "*.loopbak",
+                           // ranges from 0 cover real ports
+                           "127.0.0.1:0-1024", "loopback:0-65535"}) {
     SCOPED_TRACE(text);
     EXPECT_NO_THROW((void)policy::parse_rule(text));
   }

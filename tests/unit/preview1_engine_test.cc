@@ -2,7 +2,9 @@
 // each guest calls one function with chosen (often hostile) arguments and
 // exits with the errno it got, so the test sees exactly what a guest sees.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <memory>
 #include <string>
 
 #include "abi/preview1.hh"
@@ -25,7 +27,7 @@ class Preview1EngineTest : public ::testing::Test {
                       (with_memory ? "(memory (export \"memory\") 1)\n" : "") + data +
                       "\n(func (export \"_start\") (call $exit " + body + ")))";
     engine::Module module = engine_.compile(engine::wat_to_wasm(wat));
-    return engine_.run(module, functions_, &ctx_);
+    return engine_.run(module, functions_, ctx_.get());
   }
 
   int errno_of(const std::string& imports, const std::string& body, const std::string& data = "") {
@@ -39,15 +41,15 @@ class Preview1EngineTest : public ::testing::Test {
     config.module = "test.wasm";
     config.args = {"one", "two"};
     config.environ = {"A=1"};
-    runtime::setup_context(ctx_, config);
+    runtime::setup_context(*ctx_, config);
   }
 
   engine::Engine engine_;
   abi::HostFunctions functions_ = abi::preview1_functions();
-  wasi::Context ctx_;
+  std::unique_ptr<wasi::Context> ctx_ = std::make_unique<wasi::Context>();
 };
 
-constexpr int kSuccess = 0, kBadf = 8, kFault = 21, kInval = 28, kNotdir = 54;
+constexpr int kSuccess = 0, kBadf = 8, kFault = 21, kInval = 28;
 
 const std::string kRandomGet =
     R"((import "wasi_snapshot_preview1" "random_get" (func $f (param i32 i32) (result i32))))";
@@ -73,7 +75,7 @@ TEST_F(Preview1EngineTest, ProcExitCodeReachesHost) {
 TEST_F(Preview1EngineTest, StartReturningIsExitZero) {
   engine::Module module = engine_.compile(engine::wat_to_wasm(
       R"((module (memory (export "memory") 1) (func (export "_start"))))"));
-  engine::RunOutcome r = engine_.run(module, functions_, &ctx_);
+  engine::RunOutcome r = engine_.run(module, functions_, ctx_.get());
   EXPECT_EQ(r.kind, engine::RunOutcome::Kind::returned);
 }
 
@@ -81,7 +83,7 @@ TEST_F(Preview1EngineTest, ModuleWithoutStartIsRefusedBeforeRunning) {
   engine::Module module = engine_.compile(engine::wat_to_wasm(
       R"((module (memory (export "memory") 1) (func (export "_initialize"))))"));
   try {
-    engine_.run(module, functions_, &ctx_);
+    engine_.run(module, functions_, ctx_.get());
     FAIL() << "a module without _start ran";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("no _start"), std::string::npos) << e.what();
@@ -91,7 +93,7 @@ TEST_F(Preview1EngineTest, ModuleWithoutStartIsRefusedBeforeRunning) {
 TEST_F(Preview1EngineTest, TrapIsReportedWithReason) {
   engine::Module module = engine_.compile(engine::wat_to_wasm(
       R"((module (memory (export "memory") 1) (func (export "_start") unreachable)))"));
-  engine::RunOutcome r = engine_.run(module, functions_, &ctx_);
+  engine::RunOutcome r = engine_.run(module, functions_, ctx_.get());
   EXPECT_EQ(r.kind, engine::RunOutcome::Kind::trapped);
   EXPECT_NE(r.message.find("unreachable"), std::string::npos) << r.message;
   EXPECT_EQ(r.message.find('\n'), std::string::npos) << "one line: " << r.message;
@@ -163,8 +165,32 @@ TEST_F(Preview1EngineTest, ClosedFdIsBadf) {
 }
 
 TEST_F(Preview1EngineTest, PrestatScanAnswersAsGoExpects) {
-  EXPECT_EQ(errno_of(kPrestatGet, "(call $f (i32.const 0) (i32.const 0))"), kNotdir);
+  EXPECT_EQ(errno_of(kPrestatGet, "(call $f (i32.const 0) (i32.const 0))"), kBadf);
   EXPECT_EQ(errno_of(kPrestatGet, "(call $f (i32.const 3) (i32.const 0))"), kBadf);
+}
+
+// Issue 15: a socket answered ENOTDIR, on which wasi-libc's start-up scan
+// exits 71, so a plain C program with --listen and --dir never ran. Every
+// directory comes before every socket, and a socket answers EBADF, which
+// ends the scans of wasi-libc and Go after the last directory.
+TEST_F(Preview1EngineTest, PrestatScanFindsEveryDirectoryThenStopsAtTheListener) {
+  char tmpl[] = "/tmp/wasinet-prestat-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  RunConfig config;
+  config.module = "test.wasm";
+  config.dirs = {{tmpl, "/a", false}, {tmpl, "/b", true}};
+  config.listeners = {ListenSpec::tcp("127.0.0.1", 0)};
+  ctx_ = std::make_unique<wasi::Context>();
+  runtime::SetupResult setup = runtime::setup_context(*ctx_, config);
+  ASSERT_EQ(setup.listeners.size(), 1u);
+  EXPECT_EQ(setup.listeners[0].fd, 5u);
+  for (int fd : {3, 4}) {
+    const std::string call = "(call $f (i32.const " + std::to_string(fd) + ") (i32.const 0))";
+    EXPECT_EQ(errno_of(kPrestatGet, call), kSuccess) << "fd " << fd;
+  }
+  EXPECT_EQ(errno_of(kPrestatGet, "(call $f (i32.const 5) (i32.const 0))"), kBadf) << "the listener";
+  EXPECT_EQ(errno_of(kPrestatGet, "(call $f (i32.const 6) (i32.const 0))"), kBadf) << "no fd";
+  ::rmdir(tmpl);
 }
 
 TEST_F(Preview1EngineTest, ClockTimeGet) {

@@ -265,13 +265,108 @@ TEST_F(Preview1FilesTest, PathCallsEndToEnd) {
 
 TEST_F(Preview1FilesTest, RenumberReplacesAndChecksBoth) {
   const uint32_t a = open(kRw, "file", 0, kAll, kAll);
-  const uint32_t b = open(kRw, "sub", wasi::oflags::directory, kAll, kAll);
+  const uint32_t b = open(kRw, "sub", wasi::oflags::directory, wasi::rights::directory, kAll);
   ASSERT_EQ(call("fd_renumber", {a, b}), Errno::success);
   EXPECT_EQ(call("fd_fdstat_get", {a, 3000}), Errno::badf);
   ASSERT_EQ(call("fd_fdstat_get", {b, 3000}), Errno::success);
   EXPECT_EQ(get<abi::WasiFdstat>(3000).fs_filetype, static_cast<uint8_t>(wasi::Filetype::regular_file));
   EXPECT_EQ(call("fd_renumber", {b, 77}), Errno::badf);
   EXPECT_EQ(call("fd_renumber", {77, b}), Errno::badf);
+}
+
+// Calls on an fd's bytes, offset or open mode answer EBADF on a directory,
+// as in wasmtime, whatever its rights: a preopen, read-only or not, and one
+// opened with path_open. fsync of a directory still works (RATIONALE.md).
+TEST_F(Preview1FilesTest, DirectoriesAnswerEbadfForByteCalls) {
+  const uint32_t sub = open(kRw, "sub", wasi::oflags::directory, wasi::rights::directory, kAll);
+  ASSERT_NE(sub, ~0u);
+  const uint32_t iov = 3100;
+  put(iov, std::string("\x00\x0c\x00\x00\x01\x00\x00\x00", 8));  // {3072, 1}
+  for (uint32_t fd : {kRw, kRo, sub}) {
+    SCOPED_TRACE(fd);
+    EXPECT_EQ(call("fd_read", {fd, iov, 1, 3200}), Errno::badf);
+    EXPECT_EQ(call("fd_write", {fd, iov, 1, 3200}), Errno::badf);
+    EXPECT_EQ(call("fd_pread", {fd, iov, 1, 0, 3200}), Errno::badf);
+    EXPECT_EQ(call("fd_pwrite", {fd, iov, 1, 0, 3200}), Errno::badf);
+    EXPECT_EQ(call("fd_seek", {fd, 0, 1, 3200}), Errno::badf);
+    EXPECT_EQ(call("fd_seek", {fd, 4, 0, 3200}), Errno::badf);
+    EXPECT_EQ(call("fd_tell", {fd, 3200}), Errno::badf);
+    EXPECT_EQ(call("fd_advise", {fd, 0, 0, 0}), Errno::badf);
+    EXPECT_EQ(call("fd_allocate", {fd, 0, 1}), Errno::badf);
+    EXPECT_EQ(call("fd_filestat_set_size", {fd, 0}), Errno::badf);
+    EXPECT_EQ(call("fd_fdstat_set_flags", {fd, 0}), Errno::badf);
+    EXPECT_EQ(call("fd_filestat_get", {fd, 3000}), Errno::success);
+  }
+  EXPECT_EQ(call("fd_sync", {kRw}), Errno::success);
+  EXPECT_EQ(call("fd_sync", {sub}), Errno::success);
+}
+
+// As wasmtime: O_DIRECTORY with the write right is EISDIR, and with creat,
+// excl or trunc EINVAL; the write right without O_DIRECTORY reaches the
+// kernel, which says EISDIR. Beneath a read-only preopen the write right is
+// never granted, so the same open gives a read-only directory.
+TEST_F(Preview1FilesTest, PathOpenOfADirectoryForWriting) {
+  namespace of = wasi::oflags;
+  const uint64_t write = wasi::rights::fd_write;
+  Errno err;
+  EXPECT_EQ(open(kRw, "sub", of::directory, write, kAll, 0, &err), ~0u);
+  EXPECT_EQ(err, Errno::isdir);
+  EXPECT_EQ(open(kRw, "sub", of::directory, kAll, kAll, 0, &err), ~0u);
+  EXPECT_EQ(err, Errno::isdir);
+  EXPECT_EQ(open(kRw, "sub", 0, write, kAll, 0, &err), ~0u);
+  EXPECT_EQ(err, Errno::isdir);
+  for (uint32_t bad : {of::creat, of::excl, of::trunc}) {
+    EXPECT_EQ(open(kRw, "sub", of::directory | bad, wasi::rights::directory, kAll, 0, &err), ~0u);
+    EXPECT_EQ(err, Errno::inval) << bad;
+  }
+  const uint32_t ro = open(kRo, ".", of::directory, kAll, kAll, 0, &err);
+  ASSERT_NE(ro, ~0u) << static_cast<int>(err);
+  ASSERT_EQ(call("fd_fdstat_get", {ro, 3000}), Errno::success);
+  EXPECT_EQ(get<abi::WasiFdstat>(3000).fs_rights_base, runtime::preopen_rights_base(true));
+}
+
+// A directory opened from a preopen may do what the preopen may do,
+// whatever rights the guest asked for (Go asks for read-only file rights,
+// without path_filestat_set_size, then creates and truncates through the
+// directory: os.Root). A read-only preopen's directories stay read-only.
+TEST_F(Preview1FilesTest, OpenedDirectoriesHaveThePreopensRights) {
+  namespace r = wasi::rights;
+  // What Go's syscall.Open asks for with O_RDONLY|O_DIRECTORY.
+  const uint64_t go_file = r::regular_file | r::directory;
+  const uint64_t go_write = r::fd_datasync | r::fd_write | r::fd_allocate | r::path_filestat_set_size;
+  const uint64_t go_dir_ro = go_file & ~go_write & (r::directory | r::fd_seek);
+  const uint32_t sub = open(kRw, "sub", wasi::oflags::directory, go_dir_ro, go_file);
+  ASSERT_NE(sub, ~0u);
+  ASSERT_EQ(call("fd_fdstat_get", {sub, 3000}), Errno::success);
+  auto st = get<abi::WasiFdstat>(3000);
+  EXPECT_EQ(st.fs_rights_base, runtime::preopen_rights_base(false));
+  EXPECT_EQ(st.fs_rights_inheriting, runtime::preopen_rights_inheriting(false));
+  std::ofstream(base_ / "rw" / "sub" / "old") << "old contents";
+  const uint32_t f = open(sub, "old", wasi::oflags::creat | wasi::oflags::trunc, go_file, go_file);
+  ASSERT_NE(f, ~0u);
+  EXPECT_EQ(fs::file_size(base_ / "rw" / "sub" / "old"), 0u);
+  EXPECT_EQ(call("path_create_directory", {sub, 1000, put(1000, "made")}), Errno::success);
+  EXPECT_TRUE(fs::is_directory(base_ / "rw" / "sub" / "made"));
+
+  // Rights the guest dropped from the parent's inheriting set stay dropped.
+  const uint32_t narrowed = open(kRw, "sub", wasi::oflags::directory, go_dir_ro, go_file);
+  ASSERT_EQ(call("fd_fdstat_set_rights", {narrowed, r::directory, r::directory & ~r::path_create_file}),
+            Errno::success);
+  const uint32_t below = open(narrowed, "made", wasi::oflags::directory, go_dir_ro, go_file);
+  ASSERT_NE(below, ~0u);
+  Errno err;
+  open(below, "new", wasi::oflags::creat, go_file, go_file, 0, &err);
+  EXPECT_EQ(err, Errno::notcapable);
+
+  const uint32_t ro = open(kRo, ".", wasi::oflags::directory, go_dir_ro, go_file);
+  ASSERT_NE(ro, ~0u);
+  ASSERT_EQ(call("fd_fdstat_get", {ro, 3000}), Errno::success);
+  st = get<abi::WasiFdstat>(3000);
+  EXPECT_EQ(st.fs_rights_base, runtime::preopen_rights_base(true));
+  EXPECT_EQ(st.fs_rights_inheriting, runtime::preopen_rights_inheriting(true));
+  open(ro, "new", wasi::oflags::creat, go_file, go_file, 0, &err);
+  EXPECT_EQ(err, Errno::notcapable);
+  EXPECT_FALSE(fs::exists(base_ / "ro" / "new"));
 }
 
 }  // namespace

@@ -56,10 +56,12 @@ const std::set<E> kSocketErrnos = {
     E::addrinuse, E::addrnotavail, E::destaddrreq, E::msgsize, E::timedout, E::intr,
     E::noent, E::nametoolong};  // unix paths in the preopen
 // path_* calls on the preopen with short paths of '.', '/', 'a', 'b': what
-// the file system and the confinement answer.
+// the file system and the confinement answer (EBUSY: renaming a directory
+// onto or from one the kernel holds, such as the preopen itself; EPERM: a
+// hard link to a directory).
 const std::set<E> kPathErrnos = {
     E::success, E::badf, E::inval, E::notcapable, E::noent, E::notdir, E::isdir, E::exist,
-    E::notempty, E::loop, E::nametoolong};
+    E::notempty, E::loop, E::nametoolong, E::busy, E::perm};
 
 // "badf", or "77 (no WASI errno)".
 std::string errno_text(uint64_t value) {

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -17,10 +18,12 @@
 #include <thread>
 #include <vector>
 
+#include "net/network.hh"
 #include "runtime/instance_setup.hh"
 #include "wasi/context.hh"
 #include "wasi/preopen_lookup.hh"
 #include "wasinet/error.hh"
+#include "wasinet/policy.hh"
 
 namespace wasinet::runtime {
 namespace {
@@ -153,6 +156,21 @@ TEST_F(SystemFilesTest, ADamagedDirectoryIsReplaced) {
   EXPECT_EQ(entries(*again), (std::set<std::string>{"hosts", "resolv.conf"}));
 }
 
+// The guest's "/" when it has no --dir there: empty, read-only, reused,
+// and emptied again if anything appears in it.
+TEST_F(SystemFilesTest, EmptyRootIsAnEmptyReadOnlyRoot) {
+  DirMapping root = empty_root_preopen(cache_);
+  EXPECT_EQ(root.guest, "/");
+  EXPECT_TRUE(root.read_only);
+  EXPECT_TRUE(fs::is_directory(root.host));
+  EXPECT_TRUE(fs::is_empty(root.host));
+  EXPECT_EQ(empty_root_preopen(cache_).host, root.host);
+  fs::create_directory(fs::path(root.host) / "planted");
+  DirMapping again = empty_root_preopen(cache_);
+  EXPECT_EQ(again.host, root.host);
+  EXPECT_TRUE(fs::is_empty(again.host));
+}
+
 TEST_F(SystemFilesTest, ConcurrentRunsAgree) {
   std::vector<fs::path> got(8);
   std::vector<std::thread> threads;
@@ -282,6 +300,68 @@ TEST_F(SystemFilesTest, SetupMountsTheCaBundleAndNamesItInTheEnvironment) {
     EXPECT_EQ(ctx.environ, std::vector<std::string>{"A=1"});
     EXPECT_FALSE(wasi::find_preopen(ctx.fds, "/etc/ssl/certs/ca-certificates.crt").ok());
   }
+}
+
+// A guest granted no outbound network sees exactly what it was given: no
+// /etc, no CA bundle, no SSL_CERT_FILE, whatever dns_files and ca_certs
+// say; one that may connect or resolve names gets both.
+TEST_F(SystemFilesTest, SystemFilesOnlyForAGuestThatReachesOut) {
+  put(src_ / "ca.pem", "test bundle\n");
+  ScopedEnv files("WASINET_FILES_DIR", cache_.string());
+  ScopedEnv cert("SSL_CERT_FILE", (src_ / "ca.pem").string());
+  RunConfig config;
+  config.dns_files = true;
+  config.ca_certs = true;
+  config.environ = {"A=1"};
+  struct Case {
+    const char* name;
+    std::shared_ptr<net::Network> network;
+    bool reaches_out;
+  };
+  const Case cases[] = {
+      {"no network", nullptr, false},
+      {"empty policy", policy_network(NetPolicy{}), false},
+      {"--allow-listen", policy_network(NetPolicy{.allow_listen = {"127.0.0.1:8080"}}), false},
+      {"bare --allow-listen", policy_network(NetPolicy{.allow_listen = {"*"}}), false},
+      {"--allow-unix", policy_network(NetPolicy{.allow_unix = {src_.string()}}), false},
+      {"--allow-net=loopback", policy_network(NetPolicy{.allow_net = {"loopback"}}), true},
+      {"--allow-net=name", policy_network(NetPolicy{.allow_net = {"*.example.com:443"}}), true},
+      {"--allow-dns", policy_network(NetPolicy{.allow_dns = true}), true},
+      {"unrestricted", net::unrestricted(), true},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    wasi::Context ctx;
+    setup_context(ctx, config, c.network);
+    const bool certs = wasi::find_preopen(ctx.fds, "/etc/ssl/certs/ca-certificates.crt").ok();
+    const bool etc = wasi::find_preopen(ctx.fds, "/etc/hosts").ok();
+    EXPECT_EQ(certs, c.reaches_out);
+    EXPECT_EQ(has(ctx.environ, "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt"), c.reaches_out);
+    if (!c.reaches_out) {
+      EXPECT_FALSE(etc);
+      EXPECT_EQ(ctx.fds.end(), 3u) << "stdio only";
+      EXPECT_EQ(ctx.environ, std::vector<std::string>{"A=1"});
+    } else if (fs::exists("/etc/hosts") || fs::exists("/etc/resolv.conf")) {
+      EXPECT_TRUE(etc);
+    }
+  }
+  // The flags still turn them off for a guest that reaches out.
+  RunConfig off = config;
+  off.dns_files = off.ca_certs = false;
+  wasi::Context ctx;
+  setup_context(ctx, off, net::unrestricted());
+  EXPECT_EQ(ctx.fds.end(), 3u);
+  EXPECT_EQ(ctx.environ, std::vector<std::string>{"A=1"});
+}
+
+TEST(NetPolicyGrantsOutbound, OutboundRulesAndNameLookupsOnly) {
+  EXPECT_FALSE(NetPolicy{}.grants_outbound());
+  EXPECT_FALSE(NetPolicy{.allow_listen = {"*"}}.grants_outbound());
+  EXPECT_FALSE(NetPolicy{.allow_unix = {"/run/x"}}.grants_outbound());
+  EXPECT_FALSE(NetPolicy{.deny_net = {"private"}}.grants_outbound());
+  EXPECT_TRUE(NetPolicy{.allow_net = {"10.0.0.0/8"}}.grants_outbound());
+  EXPECT_TRUE(NetPolicy{.allow_net = {"*"}}.grants_outbound());
+  EXPECT_TRUE(NetPolicy{.allow_dns = true}.grants_outbound());
 }
 
 }  // namespace

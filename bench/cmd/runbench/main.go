@@ -113,7 +113,7 @@ func run(cfg Config, quick bool, only string) (code int) {
 	}
 	b.res.Versions = versions(cfg, goTool)
 	b.logf("building the benchmark programs into %s", cfg.Work)
-	if b.prog, err = buildPrograms(goTool, cfg.Root, cfg.Work); err != nil {
+	if b.prog, err = buildPrograms(goTool, cfg.Wasinet, cfg.Root, cfg.Work); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		return 1
 	}
@@ -141,7 +141,10 @@ func run(cfg Config, quick bool, only string) (code int) {
 			for _, k := range []struct {
 				kind string
 				idle bool
-			}{{NativeGMP1, true}, {NativeDefault, false}, {Wasinet, true}} {
+			}{{NativeGMP1, true}, {NativeDefault, false}, {Wasinet, true}, {WasinetOverlay, true}} {
+				if k.kind == WasinetOverlay && b.prog.HelloHTTPNetErr != nil {
+					return b.prog.HelloHTTPNetErr
+				}
 				if err := b.serverRun(k.kind, b.set.HTTPConns, k.idle); err != nil {
 					return err
 				}

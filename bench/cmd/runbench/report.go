@@ -33,7 +33,7 @@ func writeReport(path string, r *Results, chartRel string) error {
 	p("## Method")
 	p("")
 	s := r.Settings
-	p("- **HTTP**: bench/guests/hello_http, one Go net/http source answering `hello`, built natively and for wasip1 (the Go SDK's `wasinet.Listen`; natively that is package net). The guest runs as `wasinet run --allow-listen=127.0.0.1:PORT hello_http.wasm`. %s, `wrk --latency -t %d -c N` on loopback, a %gs warm-up then %gs measured per point. The fair baseline is the native server at GOMAXPROCS=1 (a wasm guest runs Go on one thread); the default GOMAXPROCS is shown too.",
+	p("- **HTTP**: bench/guests/hello_http, one Go net/http source answering `hello`, built natively and for wasip1 (the Go SDK's `wasinet.Listen`; natively that is package net). The guest runs as `wasinet run --allow-listen=127.0.0.1:PORT hello_http.wasm`. bench/guests/hello_http_net is the same server on package net's own `net.Listen`, importing nothing of wasinet's, built with `wasinet go build` (the overlay of package net) and run the same way. %s, `wrk --latency -t %d -c N` on loopback, a %gs warm-up then %gs measured per point. The fair baseline is the native server at GOMAXPROCS=1 (a wasm guest runs Go on one thread); the default GOMAXPROCS is shown too.",
 		r.Versions.Wrk, s.WrkThreads, s.WarmUpSec, s.MeasureSec)
 	p("- **Bulk TCP**: bench/guests/bulk sends or receives %s through one connection in 256 KiB reads/writes; the peer is a native Go program (bench/cmd/bulkpeer) that times accept-to-EOF. MB = 10^6 bytes; median of %d.",
 		bytesText(s.BulkBytes), s.BulkRuns)
@@ -74,6 +74,17 @@ func writeReport(path string, r *Results, chartRel string) error {
 		if w != nil && (w.SocketErrors > 0 || w.Non2xx > 0) {
 			p("| … wasinet errors, %s | %d socket, %d non-2xx | | | |", connsText(c), w.SocketErrors, w.Non2xx)
 		}
+		if o := r.httpPoint(WasinetOverlay, c); o != nil {
+			also := ""
+			if w != nil && w.ReqPerSec > 0 {
+				also = fmt.Sprintf("SDK build: %s (this is %s of it)", num(w.ReqPerSec), pct(o.ReqPerSec, w.ReqPerSec))
+			}
+			p("| HTTP req/s, %s, unmodified net.Listen (`wasinet go build`) | %s | %s | %s | %s |", connsText(c),
+				httpField(o, reqs), httpField(n, reqs), pct(httpVal(o, reqs), httpVal(n, reqs)), also)
+			if o.SocketErrors > 0 || o.Non2xx > 0 {
+				p("| … errors, %s | %d socket, %d non-2xx | | | |", connsText(c), o.SocketErrors, o.Non2xx)
+			}
+		}
 	}
 	for _, dir := range []string{GuestToHost, HostToGuest} {
 		w, n := r.bulkPoint(dir, Wasinet), r.bulkPoint(dir, "native")
@@ -87,6 +98,9 @@ func writeReport(path string, r *Results, chartRel string) error {
 		p("| Idle server CPU, %% of a core | %s | %s | | |", idleField(w), idleField(n))
 		p("| Idle server memory, VmRSS (VmHWM) | %s | %s | %s | |", memField(idleMem(w)), memField(idleMem(n)),
 			times(rssVal(idleMem(w)), rssVal(idleMem(n))))
+	}
+	if o, n := r.idlePoint(WasinetOverlay), r.idlePoint(NativeGMP1); o != nil {
+		p("| Idle server CPU, %% of a core, unmodified net.Listen (`wasinet go build`) | %s | %s | | |", idleField(o), idleField(n))
 	}
 	native := r.startPoint("native")
 	for _, kind := range []string{"cold", "warm"} {

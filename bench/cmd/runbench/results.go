@@ -38,9 +38,11 @@ const (
 	NativeGMP1    = "native-gomaxprocs1"
 	NativeDefault = "native-default"
 	Wasinet       = "wasinet"
-	V0GuardOn     = "v0-guard-on"
-	V0GuardOff    = "v0-guard-off"
-	Node          = "node-v8"
+	// hello_http_net (package net's Listen) built with `wasinet go build`.
+	WasinetOverlay = "wasinet-overlay"
+	V0GuardOn      = "v0-guard-on"
+	V0GuardOff     = "v0-guard-off"
+	Node           = "node-v8"
 )
 
 // HTTPPoint is one wrk measurement of one server.

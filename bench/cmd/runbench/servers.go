@@ -1,8 +1,9 @@
 package main
 
 // Starting the HTTP servers under test: hello_http natively (GOMAXPROCS=1
-// and default) and under wasinet, and the old-library guest under wasinet
-// with the host's retry-loop guard on or off.
+// and default) and under wasinet, hello_http_net (built with `wasinet go
+// build`) under wasinet, and the old-library guest under wasinet with the
+// host's retry-loop guard on or off.
 
 import (
 	"fmt"
@@ -15,13 +16,14 @@ import (
 
 // serverLabels name the servers in the report.
 var serverLabels = map[string]string{
-	NativeGMP1:    "native, GOMAXPROCS=1",
-	NativeDefault: "native, default GOMAXPROCS",
-	Wasinet:       "wasinet",
-	V0GuardOn:     "old-library guest, retry guard on",
-	V0GuardOff:    "old-library guest, retry guard off",
-	Node:          "node (V8)",
-	"native":      "native",
+	NativeGMP1:     "native, GOMAXPROCS=1",
+	NativeDefault:  "native, default GOMAXPROCS",
+	Wasinet:        "wasinet",
+	WasinetOverlay: "wasinet, unmodified net.Listen (wasinet go build)",
+	V0GuardOn:      "old-library guest, retry guard on",
+	V0GuardOff:     "old-library guest, retry guard off",
+	Node:           "node (V8)",
+	"native":       "native",
 }
 
 // Server is a running server under test.
@@ -55,6 +57,8 @@ func (b *Bench) startServer(kind string, maxConns int) (*Server, error) {
 		spec.Env = []string{"GOMAXPROCS"} // unset: the runtime's default, one per CPU
 	case Wasinet:
 		spec.Argv = b.wasinetRun([]string{"--allow-listen=" + addr}, maxConns, b.prog.HelloHTTP.Wasm, addr)
+	case WasinetOverlay:
+		spec.Argv = b.wasinetRun([]string{"--allow-listen=" + addr}, maxConns, b.prog.HelloHTTPNet, addr)
 	case V0GuardOn, V0GuardOff:
 		// v0_http serves "hello from the guest" at GET /hello.
 		path = "/hello"

@@ -92,6 +92,19 @@ func judgeTargets(r *Results) []Target {
 			add(name, c == 50, false, false, "")
 		}
 	}
+	// Issue 18: an unmodified program built with `wasinet go build` is as
+	// fast as the SDK's build of the same server.
+	for _, c := range []int{50, 1, 256} {
+		o, w := r.httpPoint(WasinetOverlay, c), r.httpPoint(Wasinet, c)
+		name := "HTTP req/s of `wasinet go build` (unmodified net.Listen) ≥ 95% of the SDK build, " + connsText(c)
+		if o != nil && w != nil && w.ReqPerSec > 0 {
+			ratio := o.ReqPerSec / w.ReqPerSec
+			add(name, c == 50, true, ratio >= 0.95, fmt.Sprintf("%s vs %s req/s: %.0f%%", num(o.ReqPerSec),
+				num(w.ReqPerSec), 100*ratio))
+		} else {
+			add(name, c == 50, false, false, "")
+		}
+	}
 	if w := r.idlePoint(Wasinet); w != nil {
 		fig := fmt.Sprintf("%.2f%% over %.0f s", w.CPUPercent, w.Seconds)
 		if n := r.idlePoint(NativeGMP1); n != nil {

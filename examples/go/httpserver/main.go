@@ -1,6 +1,7 @@
 // httpserver serves HTTP with net/http on a socket wasinet opened on the
-// host: http.Serve on wasinet.Listen. It prints the address it listens on
-// (useful with port 0) and serves until stopped.
+// host: http.Serve on wasinet.Listen, or on the socket `wasinet run
+// --listen` handed over (wasinet.Listeners) when there is one. It prints
+// the address it listens on (useful with port 0) and serves until stopped.
 package main
 
 import (
@@ -9,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"os"
 
@@ -19,8 +21,16 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on (port 0: any free port)")
 	flag.Parse()
 
-	ln, err := wasinet.Listen(context.Background(), "tcp", *addr)
+	// A socket from `wasinet run --listen URL` comes first; -addr is then
+	// unused. Either way Addr and each request's RemoteAddr are true.
+	lns, err := wasinet.Listeners()
 	if err != nil {
+		log.Fatal(err)
+	}
+	var ln net.Listener
+	if len(lns) > 0 {
+		ln = lns[0]
+	} else if ln, err = wasinet.Listen(context.Background(), "tcp", *addr); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Printf("listening on http://%s\n", ln.Addr())

@@ -1,8 +1,9 @@
-// wordfreq counts the words of every text file in a directory the host
-// preopened for it, prints the most frequent ones, and writes the full
-// table to a report file in the same directory.
+// wordfreq counts the words of the .txt files in a directory the host
+// preopened for it and prints the most frequent ones; given a second path,
+// it writes the whole table there. A plain Go program: files only, no SDK.
 //
-//	wasinet run --dir ./examples/data::/data wordfreq.wasm /data
+//	wasinet run --dir ./examples/data::/data:ro wordfreq.wasm /data
+//	wasinet run --dir ./examples/data::/data:ro --dir /tmp/out::/out wordfreq.wasm /data /out/words.txt
 package main
 
 import (
@@ -21,8 +22,8 @@ type count struct {
 }
 
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: wordfreq DIR")
+	if len(os.Args) != 2 && len(os.Args) != 3 {
+		fmt.Fprintln(os.Stderr, "usage: wordfreq DIR [REPORT]")
 		os.Exit(2)
 	}
 	dir := os.Args[1]
@@ -54,25 +55,34 @@ func main() {
 		return table[i].word < table[j].word
 	})
 
-	report := filepath.Join(dir, "report.out")
-	f, err := os.Create(report)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "wordfreq:", err)
-		os.Exit(1)
-	}
-	for _, c := range table {
-		fmt.Fprintf(f, "%d %s\n", c.n, c.word)
-	}
-	if err := f.Close(); err != nil {
-		fmt.Fprintln(os.Stderr, "wordfreq:", err)
-		os.Exit(1)
-	}
-
 	fmt.Printf("%d files, %d distinct words; top 5:\n", files, len(table))
 	for i := 0; i < 5 && i < len(table); i++ {
 		fmt.Printf("  %-12s %d\n", table[i].word, table[i].n)
 	}
-	fmt.Printf("full table written to %s (running under %s)\n", report, os.Getenv("WASINET_DEMO"))
+	if len(os.Args) == 3 {
+		if err := writeReport(os.Args[2], table); err != nil {
+			fmt.Fprintln(os.Stderr, "wordfreq:", err)
+			os.Exit(1)
+		}
+		fmt.Printf("full table written to %s\n", os.Args[2])
+	}
+}
+
+// writeReport writes one "COUNT WORD" line per word, most frequent first.
+func writeReport(path string, table []count) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	for _, c := range table {
+		fmt.Fprintf(w, "%d %s\n", c.n, c.word)
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func countFile(path string, counts map[string]int) error {

@@ -1,13 +1,15 @@
-// Lets a program that uses files start when a socket sits among its first
-// fds (`wasinet run --listen URL --dir D`: the listener is fd 3 or 4).
+// Lets a program that uses files start when a socket that answers ENOTDIR
+// to fd_prestat_get sits among its first fds.
 //
 // At start-up, wasi-libc walks fds from 3 with fd_prestat_get until
-// EBADF, and exits with status 71 on any other error; wasinet answers
-// ENOTDIR for a socket, as WASI says for an fd that is not a preopened
-// directory. The SDK links with `--wrap=__wasi_fd_prestat_get` (the
-// wasinet-cc wrapper and the toolchain file add it): during that walk
-// only, a socket is reported as a preopen of a type wasi-libc skips.
-// Calls the program makes itself see the host's answer unchanged.
+// EBADF, and exits with status 71 on any other error. wasinet answers
+// EBADF for a socket and puts every directory before every socket, so
+// under wasinet this wrap never acts; it is kept for hosts that answer
+// ENOTDIR for a socket (as wasinet did before). The SDK links with
+// `--wrap=__wasi_fd_prestat_get` (the wasinet-cc wrapper and the toolchain
+// file add it): during that walk only, such a socket is reported as a
+// preopen of a type wasi-libc skips. Calls the program makes itself see
+// the host's answer unchanged.
 #include <wasi/api.h>
 
 __wasi_errno_t __real___wasi_fd_prestat_get(__wasi_fd_t fd, __wasi_prestat_t* prestat);

@@ -1,4 +1,7 @@
 // --net-policy FILE: the same rules as the flags, in TOML or JSON.
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -97,8 +100,15 @@ std::string beside(const fs::path& file, const std::string& path) {
 }  // namespace
 
 void load_policy_file(const fs::path& file, NetPolicy& into) {
+  // A directory opens as an empty stream, which would read as bad JSON:
+  // say what it is, and otherwise why the file cannot be read.
+  std::error_code ec;
+  const fs::file_status st = fs::status(file, ec);
+  if (ec) fail(file, ec.message());
+  if (fs::is_directory(st)) fail(file, "is a directory, not a policy file");
+  errno = 0;
   std::ifstream in(file, std::ios::binary);
-  if (!in) fail(file, "cannot read the file");
+  if (!in) fail(file, std::string("cannot read the file: ") + (errno ? std::strerror(errno) : "unknown error"));
   std::stringstream buffer;
   buffer << in.rdbuf();
   const std::string text = buffer.str();

@@ -16,7 +16,9 @@ using net::policy::Decision;
 class PolicyNetwork final : public net::Network {
  public:
   explicit PolicyNetwork(const NetPolicy& policy)
-      : matcher_(policy), log_(policy.log_file, policy.print_refusals) {}
+      : matcher_(policy),
+        log_(policy.log_file, policy.print_refusals),
+        outbound_(policy.grants_outbound()) {}
 
   wasi::Status check(const net::Request& request) override {
     const Decision d = matcher_.decide(request, pins_);
@@ -28,10 +30,13 @@ class PolicyNetwork final : public net::Network {
     pins_.add(name, addresses);
   }
 
+  bool grants_outbound() const override { return outbound_; }
+
  private:
   net::policy::Matcher matcher_;
   net::policy::Pins pins_;
   net::policy::DecisionLog log_;
+  bool outbound_;
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "wasinet/error.hh"
 
@@ -155,6 +156,38 @@ bool parse_named_set(std::string_view word, NamedSet& out) {
   return true;
 }
 
+// Edits (insert, delete, replace, swap two neighbours) from `a` to `b`.
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i)
+    for (size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.size()][b.size()];
+}
+
+// "loopbak", "Private", "linklocal": a single-label name this close to a
+// named set is a typo far more often than a host of that name, and as a
+// name rule it would quietly allow (or deny) next to nothing. One slip, or
+// two in the longer names (loopback, link-local): "publish" and "privacy"
+// stay names. A final dot ("loopbak.") says it is a name.
+void refuse_near_named_set(std::string_view host) {
+  if (host.find('.') != std::string_view::npos) return;
+  const std::string lower = canonical_name(host);
+  for (NamedSet s : {NamedSet::loopback, NamedSet::private_, NamedSet::link_local, NamedSet::public_}) {
+    const std::string_view set = named_set_name(s);
+    const size_t slips = set.size() >= 8 ? 2 : 1;
+    if (lower.size() > set.size() + slips) continue;  // longer names are never that close
+    if (edit_distance(lower, set) <= slips)
+      fail("\"" + std::string(host) + "\" looks like the named set " + std::string(set) + " (write " +
+           std::string(set) + ", or " + std::string(host) + ". with a final dot for a host of that name)");
+  }
+}
+
 }  // namespace
 
 bool Cidr::contains(const Address& a) const noexcept {
@@ -230,6 +263,13 @@ Rule parse_rule(std::string_view text) {
     // port without brackets.
   }
   if (has_ports) r.ports = parse_ports(ports);
+  // Binding port 0 asks the system for a free port, and the socket then
+  // listens on that one: a rule for port 0 alone would allow nothing it
+  // gets. (Connecting to port 0 fails anyway.)
+  if (has_ports && r.ports.high == 0)
+    fail("\"" + std::string(text) + "\": port 0 in a rule means no port (a bind to port 0 gets a " +
+         "free port the system picks, which the rule would not cover): write " +
+         std::string(text.substr(0, text.rfind(':'))) + " for any port, or the exact port");
   if (host.empty()) fail("\"" + std::string(text) + "\": missing address or name before the port");
 
   if (host == "*") {
@@ -252,6 +292,7 @@ Rule parse_rule(std::string_view text) {
     r.kind = Rule::Kind::named_set;
     return r;
   }
+  refuse_near_named_set(host);
   std::string name = canonical_name(host);
   if (name.starts_with("*.")) {
     r.wildcard = true;

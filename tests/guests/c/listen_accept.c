@@ -1,7 +1,9 @@
 // listen_accept: a C server on the listener the host opened (`wasinet run
 // --listen URL`), with wasi-libc's own accept(): no wasinet header.
 //
-// Argument 1: the listener's fd (default 3). Prints "nonblock=N" (the
+// Argument 1: the listener's fd (default: the first fd named in
+// WASINET_LISTEN_FDS, where the host says its --listen sockets are, else
+// 3). Prints "nonblock=N" (the
 // flag the host reported, expected 1), checks that accept() on the
 // non-blocking fd with nothing pending fails with EAGAIN, prints "ready",
 // then clears O_NONBLOCK with fcntl and accepts one connection in blocking
@@ -21,7 +23,8 @@ static int fail(const char* what) {
 }
 
 int main(int argc, char** argv) {
-  const int fd = argc > 1 ? atoi(argv[1]) : 3;
+  const char* named = getenv("WASINET_LISTEN_FDS");
+  const int fd = argc > 1 ? atoi(argv[1]) : (named && *named ? atoi(named) : 3);
   const int flags = fcntl(fd, F_GETFL);
   if (flags < 0) return fail("fcntl(F_GETFL)");
   printf("nonblock=%d\n", (flags & O_NONBLOCK) ? 1 : 0);

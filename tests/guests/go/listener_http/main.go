@@ -2,8 +2,9 @@
 // (`wasinet run --listen URL`), written as a program would be for any host
 // that preopens sockets: no wasinet import, no socket call of its own.
 //
-// Argument 1: the listener's fd (default 3; it follows every preopened
-// directory). GET /hello answers "hello from the guest: /hello" with the
+// Argument 1: the listener's fd, or "-" (the default) for the first fd
+// named in WASINET_LISTEN_FDS, where the host says its --listen sockets
+// are. GET /hello answers "hello from the guest: /hello" with the
 // request's method and the guest's argument 2, if any, on a second line.
 // GET /exit answers, then the program exits 7 (so a test can end it).
 package main
@@ -14,17 +15,21 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 )
 
 func main() {
-	fd := 3
+	arg := "-"
 	if len(os.Args) > 1 {
-		n, err := strconv.Atoi(os.Args[1])
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "listener_http: bad fd:", os.Args[1])
-			os.Exit(2)
-		}
-		fd = n
+		arg = os.Args[1]
+	}
+	if arg == "-" {
+		arg, _, _ = strings.Cut(os.Getenv("WASINET_LISTEN_FDS"), ",")
+	}
+	fd, err := strconv.Atoi(arg)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "listener_http: bad fd %q (WASINET_LISTEN_FDS=%q)\n", arg, os.Getenv("WASINET_LISTEN_FDS"))
+		os.Exit(2)
 	}
 	tag := ""
 	if len(os.Args) > 2 {

@@ -1,0 +1,3 @@
+module wasinet.dev/examples/plainhttp
+
+go 1.22
