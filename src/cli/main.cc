@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/dir_flag.hh"
@@ -64,32 +65,40 @@ std::vector<std::string> build_environ(const RunFlags& f) {
   return out;
 }
 
+// WASINET_RETRY_GUARD=off turns the wasinet_v0 retry guard off: a
+// diagnostic knob, for measuring what the guard saves (BENCHMARKS.md).
+bool retry_guard_from_environment() {
+  const char* guard = std::getenv("WASINET_RETRY_GUARD");
+  return !guard || std::string_view(guard) != "off";
+}
+
 int run_command(const RunFlags& f, const std::vector<std::string>& positional) {
-  RunConfig config;
+  GuestOptions options;
   // A malformed --dir or --listen is a usage error like an unknown flag
   // (exit 2); one that cannot be opened (no such directory, address in
   // use) is a setup error (125).
   try {
     DirFlags dirs = parse_dir_flags(f.dirs);
-    config.dirs = std::move(dirs.dirs);
-    config.working_dir = std::move(dirs.working_dir);
-    for (const std::string& l : f.listens) config.listeners.push_back(parse_listen_flag(l));
-    config.net = net_policy_from_flags(f.net);
-    parse_limit_flags(f.limits, config);
-    config.environ = build_environ(f);
+    options.dirs = std::move(dirs.dirs);
+    options.working_dir = std::move(dirs.working_dir);
+    for (const std::string& l : f.listens) options.listeners.push_back(parse_listen_flag(l));
+    options.net = net_policy_from_flags(f.net);
+    parse_limit_flags(f.limits, options);
+    options.environ = build_environ(f);
   } catch (const Error& e) {
     std::fprintf(stderr, "wasinet: %s\n", e.what());
     return kExitUsage;
   }
-  config.dns_files = !f.no_dns_files;
-  config.ca_certs = !f.no_ca_certs;
-  config.module = positional.front();
-  config.args.assign(positional.begin() + 1, positional.end());
-  config.use_cache = !f.no_cache;
-  config.cache_dir = f.cache_dir;
-  config.verbose = f.verbose;
-  apply_fd_limit(f.limits, config);  // an Error (125) when the host cannot hold --max-fds
-  return runtime::run(config);
+  options.dns_files = !f.no_dns_files;
+  options.ca_certs = !f.no_ca_certs;
+  options.argv = positional;  // argv[0]: the module's path, as typed
+  options.retry_guard = retry_guard_from_environment();
+  runtime::LoadOptions load;
+  load.use_cache = !f.no_cache;
+  load.cache_dir = f.cache_dir;
+  load.verbose = f.verbose;
+  apply_fd_limit(f.limits, options);  // an Error (125) when the host cannot hold --max-fds
+  return runtime::run(positional.front(), options, load);
 }
 
 int compile_command(const std::string& input, std::string output, bool interruptible) {
