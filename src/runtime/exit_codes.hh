@@ -3,6 +3,8 @@
 
 namespace wasinet::runtime {
 
+// A usage error (unknown flag, malformed value), as CLI tools report it.
+inline constexpr int kExitUsage = 2;
 inline constexpr int kExitHostError = 125;  // bad flag, module or setup
 inline constexpr int kExitTrap = 134;       // the guest trapped (as SIGABRT would)
 // Stopped by SIGINT or SIGTERM: 128 + the signal, as a shell reports a
