@@ -18,7 +18,9 @@
 
 namespace wasinet::engine {
 
-enum class ValType : uint8_t { i32, i64 };
+// The value types of host functions. `other` (f32, f64, v128, references)
+// appears only in the signature of an import: no host function takes it.
+enum class ValType : uint8_t { i32, i64, other };
 
 // What a host function hands back to the engine.
 struct HostReturn {
@@ -45,6 +47,10 @@ struct Import {
   std::string module;
   std::string name;
   bool is_function = false;
+  // The function's signature (for is_function): the host function linked
+  // to it must have exactly this one.
+  std::vector<ValType> params;
+  std::vector<ValType> results;
 };
 
 struct EngineOptions {

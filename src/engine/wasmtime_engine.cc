@@ -52,6 +52,15 @@ std::string first_line(const std::string& s) {
 
 std::string name_of(const wasm_name_t* n) { return std::string(n->data, n->size); }
 
+std::vector<ValType> value_types(const wasm_valtype_vec_t* types) {
+  std::vector<ValType> out;
+  for (size_t i = 0; i < types->size; ++i) {
+    const wasm_valkind_t kind = wasm_valtype_kind(types->data[i]);
+    out.push_back(kind == WASM_I32 ? ValType::i32 : kind == WASM_I64 ? ValType::i64 : ValType::other);
+  }
+  return out;
+}
+
 bool exports_function(const wasmtime_module_t* module, std::string_view name) {
   wasm_exporttype_vec_t vec;
   wasmtime_module_exports(module, &vec);
@@ -329,8 +338,14 @@ std::vector<Import> Module::imports() const {
   for (size_t i = 0; i < vec.size; ++i) {
     const wasm_importtype_t* imp = vec.data[i];
     const wasm_externtype_t* type = wasm_importtype_type(imp);
-    out.push_back({name_of(wasm_importtype_module(imp)), name_of(wasm_importtype_name(imp)),
-                   wasm_externtype_kind(type) == WASM_EXTERN_FUNC});
+    Import item{name_of(wasm_importtype_module(imp)), name_of(wasm_importtype_name(imp)),
+                wasm_externtype_kind(type) == WASM_EXTERN_FUNC, {}, {}};
+    if (item.is_function) {
+      const wasm_functype_t* fn = wasm_externtype_as_functype_const(type);
+      item.params = value_types(wasm_functype_params(fn));
+      item.results = value_types(wasm_functype_results(fn));
+    }
+    out.push_back(std::move(item));
   }
   wasm_importtype_vec_delete(&vec);
   return out;

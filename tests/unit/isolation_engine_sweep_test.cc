@@ -32,6 +32,7 @@
 #include "guest_run.hh"
 #include "net/socket_calls.hh"
 #include "socket_fd.hh"
+#include "test_options.hh"
 
 namespace wasinet {
 namespace {
@@ -210,13 +211,13 @@ class IsolationEngineSweepTest : public ::testing::Test {
     ASSERT_NE(::mkdtemp(tmpl), nullptr);
     root_ = tmpl;
     fs::create_directories(root_ / "tree" / "sub");
-    RunConfig config;
-    config.module = "engine_sweep.wasm";
-    config.args = {"a", "b"};
+    GuestOptions config = testkit::test_options("engine_sweep.wasm", {"a", "b"});
     config.environ = {"K=V"};
     config.dirs = {{(root_ / "tree").string(), "/tree", false}};
     config.listeners = {ListenSpec::tcp("127.0.0.1", 0)};  // fd 4
-    setup_ = runtime::setup_context(ctx_, config, std::make_shared<AcceptLoopbackOnly>());
+    runtime::setup_context(ctx_, config, std::make_shared<AcceptLoopbackOnly>(), 1);
+    listeners_ = std::make_unique<runtime::Listeners>(config.listeners, ctx_.network.get());
+    runtime::add_listeners(ctx_, *listeners_);
     // Stdio on /dev/null: writes must not reach the test's output, reads
     // must not wait for a terminal.
     for (wasi::Fd fd = 0; fd < 3; ++fd) {
@@ -240,7 +241,6 @@ class IsolationEngineSweepTest : public ::testing::Test {
     ASSERT_EQ(::send(peer_.get(), data.data(), data.size(), MSG_NOSIGNAL), static_cast<ssize_t>(data.size()));
   }
   void TearDown() override {
-    runtime::remove_socket_files(setup_);
     fs::remove_all(root_);
   }
 
@@ -376,7 +376,7 @@ class IsolationEngineSweepTest : public ::testing::Test {
 
   fs::path root_;
   wasi::Context ctx_;
-  runtime::SetupResult setup_;
+  std::unique_ptr<runtime::Listeners> listeners_;
   uint16_t listener_port_ = 0;
   os::UniqueFd peer_;
   abi::HostFunctions functions_ = testkit::all_functions();

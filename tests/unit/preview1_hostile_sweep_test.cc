@@ -24,6 +24,7 @@
 #include "socket_fd.hh"
 #include "wasi/context.hh"
 #include "wasi/stdio.hh"
+#include "test_options.hh"
 
 namespace wasinet {
 namespace {
@@ -86,12 +87,10 @@ class HostileSweepTest : public ::testing::Test {
     ASSERT_NE(::mkdtemp(tmpl), nullptr);
     root_ = tmpl;
     fs::create_directories(root_ / "tree" / "sub");
-    RunConfig config;
-    config.module = "sweep.wasm";
-    config.args = {"a", "b"};
+    GuestOptions config = testkit::test_options("sweep.wasm", {"a", "b"});
     config.environ = {"K=V"};
     config.dirs = {{(root_ / "tree").string(), "/tree", false}};
-    runtime::setup_context(ctx_, config);
+    testkit::setup_test_context(ctx_, config);
     // Stdio on /dev/null: random writes must not reach the test's output,
     // and reads of stdin must not wait for a terminal.
     for (wasi::Fd fd = 0; fd < 3; ++fd) {

@@ -15,6 +15,7 @@
 #include "wasi/context.hh"
 #include "wasi/poll.hh"
 #include "wasinet/config.hh"
+#include "test_options.hh"
 
 namespace wasinet::abi {
 namespace {
@@ -168,9 +169,8 @@ TEST_F(PollAdapter, ManySubscriptionsUseTheHeapPath) {
 class PollThroughEngine : public ::testing::Test {
  protected:
   void SetUp() override {
-    RunConfig config;
-    config.module = "poll.wasm";
-    runtime::setup_context(ctx_, config);
+    GuestOptions config = testkit::test_options("poll.wasm");
+    testkit::setup_test_context(ctx_, config);
   }
 
   // n zero bytes, as a WAT string.
