@@ -43,15 +43,15 @@ func (g *guestProc) waitStderr(re *regexp.Regexp, timeout time.Duration) string 
 	}
 }
 
-var listeningOn = regexp.MustCompile(`wasinet: listening on tcp://([0-9.]+:[0-9]+)`)
+var listenLine = regexp.MustCompile(`wasinet: listening on tcp://([0-9.]+:[0-9]+)`)
 
 // startService runs the guest (a path to a .wasm) as a service on a
 // --listen socket the system chooses; returns it and its base URL.
-func startService(t *testing.T, wasm string, flags ...string) (*guestProc, string) {
+func startInstances(t *testing.T, wasm string, flags ...string) (*guestProc, string) {
 	t.Helper()
 	args := concat([]string{"run", "--listen", "tcp://127.0.0.1:0"}, flags, []string{wasm})
 	g := startGuest(t, opts{}, args...)
-	return g, "http://" + g.waitStderr(listeningOn, guestStartTimeout)
+	return g, "http://" + g.waitStderr(listenLine, guestStartTimeout)
 }
 
 // get fetches url on a connection of its own; body and error.
@@ -99,7 +99,7 @@ func instancesSeen(t *testing.T, base string, n int) map[string]int {
 }
 
 func TestInstancesShareTheListener(t *testing.T) {
-	g, base := startService(t, guest(t, "go", "instance_http"), "--instances", "2")
+	g, base := startInstances(t, guest(t, "go", "instance_http"), "--instances", "2")
 	body, err := getNew(base + "/who")
 	if m := whoLine.FindStringSubmatch(body); err != nil || m == nil || m[2] != "2" {
 		t.Fatalf("GET /who: %q, %v\n%s", body, err, g.output())
@@ -123,7 +123,7 @@ func TestInstancesShareTheListener(t *testing.T) {
 
 // Idle, N instances cost nothing: each waits in the kernel.
 func TestInstancesIdleUseNoCPU(t *testing.T) {
-	g, base := startService(t, guest(t, "go", "instance_http"), "--instances", "4")
+	g, base := startInstances(t, guest(t, "go", "instance_http"), "--instances", "4")
 	if _, err := getNew(base + "/who"); err != nil {
 		t.Fatalf("GET /who: %v\n%s", err, g.output())
 	}
@@ -141,7 +141,7 @@ func TestInstancesIdleUseNoCPU(t *testing.T) {
 // An instance that exits with a failure is restarted; the other serves
 // meanwhile. One that traps is restarted too (with backoff).
 func TestInstancesRestartAfterFailure(t *testing.T) {
-	g, base := startService(t, guest(t, "go", "instance_http"), "--instances", "2")
+	g, base := startInstances(t, guest(t, "go", "instance_http"), "--instances", "2")
 	if body, err := getNew(base + "/exit?code=3"); err != nil || body != "bye\n" {
 		t.Fatalf("GET /exit: %q, %v\n%s", body, err, g.output())
 	}
@@ -175,7 +175,7 @@ func TestInstancesRestartAfterFailure(t *testing.T) {
 // With --restart=no nothing comes back, and the service ends with the last
 // instance's status.
 func TestInstancesRestartNo(t *testing.T) {
-	g, base := startService(t, guest(t, "go", "instance_http"), "--instances", "2", "--restart=no")
+	g, base := startInstances(t, guest(t, "go", "instance_http"), "--instances", "2", "--restart=no")
 	getNew(base + "/exit?code=5")
 	g.waitStderr(regexp.MustCompile(`instance [01] exited with status 5\n`), 10*time.Second)
 	getNew(base + "/exit?code=6")
@@ -195,7 +195,7 @@ func TestInstancesReloadUnderLoad(t *testing.T) {
 	dir := t.TempDir()
 	module := filepath.Join(dir, "server.wasm")
 	copyFile(t, guest(t, "go", "instance_http"), module)
-	g, base := startService(t, module, "--instances", "2")
+	g, base := startInstances(t, module, "--instances", "2")
 
 	var requests, failures atomic.Int64
 	var mu sync.Mutex
@@ -261,7 +261,7 @@ func TestInstancesReloadUnderLoad(t *testing.T) {
 
 // SIGTERM: a request in flight completes, then the service ends (143).
 func TestInstancesSigtermFinishesInFlight(t *testing.T) {
-	g, base := startService(t, guest(t, "go", "instance_http"), "--instances", "2")
+	g, base := startInstances(t, guest(t, "go", "instance_http"), "--instances", "2")
 	type answer struct {
 		body string
 		err  error
