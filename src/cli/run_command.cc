@@ -104,6 +104,9 @@ CLI::App* add_run_command(CLI::App& app, RunFlags& flags) {
       "network rule or limit).\n\n"
       "Limits: --max-fds, --max-conns, --max-memory, --timeout, --max-wasm-stack\n"
       "(docs/limits.md).\n\n"
+      "Serving: --instances N|auto runs N instances on the same --listen sockets,\n"
+      "restarted when they fail; SIGHUP reloads the module, SIGTERM drains (ends\n"
+      "with 143 once connections finish), SIGINT stops at once (docs/serving.md).\n\n"
       "Network: none unless granted. Each refusal prints one line on stderr;\n"
       "the guest gets EACCES. Rules and examples: docs/network-policy.md.\n"
       "A program granted no outbound network (--allow-net, --allow-dns) sees\n"
@@ -114,7 +117,8 @@ CLI::App* add_run_command(CLI::App& app, RunFlags& flags) {
       "  wasinet run --listen tcp://127.0.0.1:0 server.wasm\n"
       "  wasinet run --allow-listen=127.0.0.1:8080 server.wasm\n"
       "  wasinet run --allow-net='*.example.com:443' --deny-net=private client.wasm\n"
-      "  wasinet run --listen unix:///run/app.sock server.wasm  # fd 3");
+      "  wasinet run --listen unix:///run/app.sock server.wasm  # fd 3\n"
+      "  wasinet run --instances auto --listen tcp://0.0.0.0:8080 server.wasm");
 
   return run;
 }
