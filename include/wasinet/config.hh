@@ -114,6 +114,17 @@ struct GuestOptions {
   // and `wasinet run` says it ran out of stack (--max-wasm-stack). An
   // engine setting: every guest of one engine gets the same.
   uint64_t max_wasm_stack = kDefaultMaxWasmStack;
+  // SO_REUSEPORT on every TCP or UDP socket the guest binds, so that
+  // several guests (the instances of a service) bind the same port and the
+  // kernel spreads connections over them. wasinet::Service sets it for
+  // more than one instance.
+  bool reuse_port = false;
+  // The guest's stdout and stderr are written in whole lines: a line is
+  // never cut by another guest's writing to the same host fd (several
+  // instances of a service). A partial line waits for its end (64 KiB at
+  // most) or the guest's end. wasinet::Service sets it for more than one
+  // instance.
+  bool whole_lines = false;
   // The wasinet_v0 retry guard (docs/wasinet_v0.md): a guest that retries
   // a non-blocking call at once is made to wait for readiness instead of
   // spinning. Off only to measure what it saves (`wasinet run` reads

@@ -10,6 +10,7 @@
 #include "abi/preview1.hh"
 #include "os/small_buffer.hh"
 #include "wasi/poll.hh"
+#include "net/drain.hh"
 
 namespace wasinet::abi {
 namespace {
@@ -18,6 +19,8 @@ using wasi::Errno;
 
 // Inline storage for the common small call (os/small_buffer.hh).
 constexpr size_t kInline = 16;
+
+bool drain_scan(void* ctx) { return net::drain_scan(*static_cast<wasi::Context*>(ctx)); }
 
 // Every range is checked before anything blocks, so a bad `out` or
 // `nevents` pointer is EFAULT at once rather than after the wait. Struct
@@ -62,7 +65,11 @@ Errno poll_oneoff(Call& c, uint32_t in, uint32_t out, uint32_t nsubscriptions,
   os::SmallBuffer<wasi::Event, kInline> events_buf(n);
   std::span<wasi::Event> events = events_buf.span();
   const wasi::PollOptions options{.wake_fd = c.ctx.wake ? c.ctx.wake->fd() : -1,
-                                  .registry = &c.ctx.poll_registry};
+                                  .registry = &c.ctx.poll_registry,
+                                  .drain_fd = c.ctx.drain_event ? c.ctx.drain_event->fd() : -1,
+                                  .draining = &c.ctx.draining,
+                                  .drain_scan = drain_scan,
+                                  .drain_arg = &c.ctx};
   WASINET_TRY(const size_t count, wasi::poll_oneoff(c.ctx.fds, subs, events, options));
 
   for (size_t i = 0; i < count; ++i) {

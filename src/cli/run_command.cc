@@ -11,6 +11,7 @@
 #include "cli/listen_flag.hh"
 #include "runtime/module_loader.hh"
 #include "runtime/runner.hh"
+#include "runtime/service_runner.hh"
 #include "wasinet/config.hh"
 #include "wasinet/error.hh"
 
@@ -80,6 +81,7 @@ CLI::App* add_run_command(CLI::App& app, RunFlags& flags) {
                 "to it unless --env sets SSL_CERT_FILE)");
   add_net_flags(*run, flags.net);
   add_limit_flags(*run, flags.limits);
+  add_service_flags(*run, flags.service);
   run->add_flag("--inherit-env", flags.inherit_env,
                 "Pass the host's whole environment (before any --env)");
   run->add_flag("--no-cache", flags.no_cache, "Compile afresh; neither read nor write the module cache");
@@ -102,6 +104,9 @@ CLI::App* add_run_command(CLI::App& app, RunFlags& flags) {
       "network rule or limit).\n\n"
       "Limits: --max-fds, --max-conns, --max-memory, --timeout, --max-wasm-stack\n"
       "(docs/limits.md).\n\n"
+      "Serving: --instances N|auto runs N instances on the same --listen sockets,\n"
+      "restarted when they fail; SIGHUP reloads the module, SIGTERM drains (ends\n"
+      "with 143 once connections finish), SIGINT stops at once (docs/serving.md).\n\n"
       "Network: none unless granted. Each refusal prints one line on stderr;\n"
       "the guest gets EACCES. Rules and examples: docs/network-policy.md.\n"
       "A program granted no outbound network (--allow-net, --allow-dns) sees\n"
@@ -112,13 +117,15 @@ CLI::App* add_run_command(CLI::App& app, RunFlags& flags) {
       "  wasinet run --listen tcp://127.0.0.1:0 server.wasm\n"
       "  wasinet run --allow-listen=127.0.0.1:8080 server.wasm\n"
       "  wasinet run --allow-net='*.example.com:443' --deny-net=private client.wasm\n"
-      "  wasinet run --listen unix:///run/app.sock server.wasm  # fd 3");
+      "  wasinet run --listen unix:///run/app.sock server.wasm  # fd 3\n"
+      "  wasinet run --instances auto --listen tcp://0.0.0.0:8080 server.wasm");
 
   return run;
 }
 
 int run_command(const RunFlags& f, const std::vector<std::string>& positional) {
   GuestOptions options;
+  ServiceOptions service;
   // A malformed --dir or --listen is a usage error like an unknown flag
   // (exit 2); one that cannot be opened (no such directory, address in
   // use) is a setup error (125).
@@ -130,6 +137,11 @@ int run_command(const RunFlags& f, const std::vector<std::string>& positional) {
     options.net = net_policy_from_flags(f.net);
     parse_limit_flags(f.limits, options);
     options.environ = build_environ(f);
+    if (wants_service(f.service)) {
+      parse_service_flags(f.service, service);
+      if (options.timeout.count() > 0)
+        throw Error("--timeout does not apply with --instances/--restart: a service runs until it is stopped");
+    }
   } catch (const Error& e) {
     std::fprintf(stderr, "wasinet: %s\n", e.what());
     return kExitUsage;
@@ -138,11 +150,19 @@ int run_command(const RunFlags& f, const std::vector<std::string>& positional) {
   options.ca_certs = !f.no_ca_certs;
   options.argv = positional;  // argv[0]: the module's path, as typed
   options.retry_guard = retry_guard_from_environment();
+  apply_fd_limit(f.limits, options);  // an Error (125) when the host cannot hold --max-fds
+  if (wants_service(f.service)) {
+    service.module = positional.front();
+    service.guest = std::move(options);
+    service.use_cache = !f.no_cache;
+    service.cache_dir = f.cache_dir;
+    service.verbose = f.verbose;
+    return runtime::run_service(service);
+  }
   runtime::LoadOptions load;
   load.use_cache = !f.no_cache;
   load.cache_dir = f.cache_dir;
   load.verbose = f.verbose;
-  apply_fd_limit(f.limits, options);  // an Error (125) when the host cannot hold --max-fds
   return runtime::run(positional.front(), options, load);
 }
 

@@ -6,6 +6,7 @@
 
 #include "cli/limit_flags.hh"
 #include "cli/net_flags.hh"
+#include "cli/service_flags.hh"
 #include "runtime/exit_codes.hh"
 
 namespace CLI {
@@ -22,6 +23,7 @@ struct RunFlags {
   std::vector<std::string> listens;
   NetFlags net;
   LimitFlags limits;
+  ServiceFlags service;
   bool no_dns_files = false;
   bool no_ca_certs = false;
   bool inherit_env = false;

@@ -5,6 +5,7 @@
 // makes the checked view). Only src/engine/ (and the wasmtime-facing
 // embedding API, src/embed/) include engine headers, so another engine
 // could stand behind this interface.
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -75,6 +76,10 @@ struct RunLimits {
   // Bytes each linear memory may reach: memory.grow beyond fails (returns
   // -1, as when the module's own maximum is reached). 0: no cap.
   uint64_t max_memory = 0;
+  // When it reads true at the entry or the return of a host call, the
+  // guest traps there (RunOutcome::stopped): how one guest is stopped
+  // without epoch checks. Null: never. Must outlive the run.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 // The module's memory starts above RunLimits::max_memory: it cannot run.
@@ -89,6 +94,7 @@ struct RunOutcome {
   int exit_code = 0;          // for `exited`
   std::string message;        // for `trapped`: the engine's reason, one line
   bool stack_exhausted = false;  // `trapped` because max_wasm_stack ran out
+  bool stopped = false;  // `interrupted` because RunLimits::stop was set
   uint64_t memory_bytes = 0;  // the size of the guest's exported "memory" at the end
 };
 

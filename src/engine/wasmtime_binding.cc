@@ -31,6 +31,15 @@ std::span<uint8_t> caller_memory(wasmtime_caller_t* caller, wasmtime_context_t* 
           wasmtime_memory_data_size(context, &state.memory)};
 }
 
+bool stop_requested(const GuestState& state) {
+  return state.stop && state.stop->load(std::memory_order_relaxed);
+}
+
+wasm_trap_t* stop_trap(GuestState& state) {
+  state.stopped = true;
+  return wasmtime_trap_new(kStopTrap.data(), kStopTrap.size());
+}
+
 // The engine's raw calling convention: no allocation, no type checks at
 // run time (the linker checked the signature when it linked the import).
 wasm_trap_t* trampoline(void* env, wasmtime_caller_t* caller, wasmtime_val_raw_t* values,
@@ -38,6 +47,7 @@ wasm_trap_t* trampoline(void* env, wasmtime_caller_t* caller, wasmtime_val_raw_t
   const auto* bound = static_cast<const BoundFunction*>(env);
   const HostFunction& fn = *bound->function;
   GuestState& state = *bound->state;
+  if (stop_requested(state)) return stop_trap(state);
   wasmtime_context_t* context = wasmtime_caller_context(caller);
   const std::span<uint8_t> memory = caller_memory(caller, context, state);
   uint64_t args[kMaxParams];
@@ -53,6 +63,9 @@ wasm_trap_t* trampoline(void* env, wasmtime_caller_t* caller, wasmtime_val_raw_t
     return wasmtime_trap_new(kExitTrap.data(), kExitTrap.size());
   }
   if (r.trap) return wasmtime_trap_new(r.trap, std::strlen(r.trap));
+  // A stop that came while the call waited: the guest ends before it acts
+  // on the EINTR it would get.
+  if (stop_requested(state)) return stop_trap(state);
   if (!fn.results.empty()) {
     if (fn.results[0] == ValType::i32)
       values[0].i32 = static_cast<int32_t>(r.value);

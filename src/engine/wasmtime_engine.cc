@@ -246,6 +246,14 @@ RunOutcome ended(const binding::GuestState& state, wasm_trap_t* trap, wasmtime_e
     out.exit_code = state.exit_code;
     return out;
   }
+  if (state.stopped) {
+    if (trap) wasm_trap_delete(trap);
+    if (error) wasmtime_error_delete(error);
+    out.kind = RunOutcome::Kind::interrupted;
+    out.stopped = true;
+    out.message = "stopped";
+    return out;
+  }
   wasmtime_trap_code_t code;
   const bool coded = trap && wasmtime_trap_code(trap, &code);
   out.kind = coded && code == WASMTIME_TRAP_CODE_INTERRUPT ? RunOutcome::Kind::interrupted
@@ -293,6 +301,7 @@ RunOutcome run_on_this_thread(wasm_engine_t* engine, const Module& module,
   binding::GuestState state;
   state.host = host;
   state.cache_memory = true;  // one instance makes every call
+  state.stop = limits.stop;
   StoreAndLinker s(engine, limits);
   std::vector<binding::BoundFunction> bound;
   bound.reserve(functions.size());  // the linker keeps pointers into it

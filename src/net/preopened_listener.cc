@@ -174,18 +174,20 @@ HostListener open_host_listener(const ListenSpec& spec, Network* network) {
   return out;
 }
 
-wasi::Fd insert_listener(wasi::Context& ctx, const HostListener& listener) {
+InsertedListener insert_listener(wasi::Context& ctx, const HostListener& listener) {
   os::UniqueFd copy(::fcntl(listener.fd.get(), F_DUPFD_CLOEXEC, 3));
   if (!copy) throw Error("cannot hand " + listener.url + " to the guest: " + std::strerror(errno));
   auto socket = Socket::adopt(std::move(copy), ctx.wake);
   if (!socket.ok())
     throw Error("cannot hand " + listener.url + " to the guest (" + wasi::errno_symbol(socket.error()) + ")");
-  auto guest_fd = insert_socket(ctx, std::move(*socket), wasi::fdflags::nonblock);
+  std::shared_ptr<Socket> shared = std::move(*socket);
+  shared->mark_shared_listener();
+  auto guest_fd = insert_socket(ctx, shared, wasi::fdflags::nonblock);
   // A listener is no connection: only the fd cap can refuse it.
   if (!guest_fd.ok())
     throw Error("cannot listen on " + listener.url + ": --max-fds " + std::to_string(ctx.fds.max_fds()) +
                 " leaves no fd for it");
-  return *guest_fd;
+  return {*guest_fd, std::move(shared)};
 }
 
 void remove_socket_file(const HostListener& listener) noexcept {

@@ -20,6 +20,7 @@
 namespace wasinet::net {
 
 class Network;
+class Socket;
 
 // A listening socket the host opened for the operator (`--listen`),
 // before any guest runs. One HostListener can serve several guests (the
@@ -50,9 +51,15 @@ HostListener open_host_listener(const ListenSpec& spec, Network* network);
 
 // Gives a guest the listener: a duplicate of its socket (the same kernel
 // socket and accept queue) at the lowest free fd of ctx.fds, with
-// rights::socket and the NONBLOCK flag. Throws wasinet::Error naming the
-// URL when the fd cap leaves no room.
-wasi::Fd insert_listener(wasi::Context& ctx, const HostListener& listener);
+// rights::socket and the NONBLOCK flag, marked as shared (poll waits on it
+// with EPOLLEXCLUSIVE). Returns the fd and the guest's Socket (which a
+// drain tells to stop accepting). Throws wasinet::Error naming the URL
+// when the fd cap leaves no room.
+struct InsertedListener {
+  wasi::Fd fd = 0;
+  std::shared_ptr<Socket> socket;
+};
+InsertedListener insert_listener(wasi::Context& ctx, const HostListener& listener);
 
 // Removes the socket file of a unix listener if the path still names the
 // socket this host created (another process may have replaced it since).

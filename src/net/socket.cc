@@ -5,6 +5,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
@@ -120,6 +122,11 @@ Status Socket::bind(const HostAddress& address) {
   return wasi::status_from_host(::bind(fd_.get(), address.get(), address.length));
 }
 
+Status Socket::set_reuse_port() {
+  const int one = 1;
+  return wasi::status_from_host(::setsockopt(fd_.get(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one));
+}
+
 Status Socket::connect(const HostAddress& address, bool nonblocking) {
   int rc;
   do rc = ::connect(fd_.get(), address.get(), address.length);
@@ -143,6 +150,12 @@ Result<Socket::Accepted> Socket::accept(bool nonblocking) {
   // Linux bounds a blocking accept by the receive timeout; so do we.
   BlockingWait waiter(fd_.get(), wake_ ? wake_->fd() : -1, recv_deadline_);
   for (;;) {
+    // Draining: the queue is the other guests' (checked again after every
+    // wait). A blocking accept waits for the stop that ends the drain.
+    if (accepting_stopped()) {
+      if (nonblocking) return Errno::again;
+      return wasi::errno_from_host(os::wait_ready(-1, 0, wake_ ? wake_->fd() : -1, std::nullopt));
+    }
     Accepted out;
     out.peer.length = sizeof out.peer.storage;
     const int fd = ::accept4(fd_.get(), out.peer.get(), &out.peer.length,
@@ -194,6 +207,10 @@ Result<Received> Socket::recv(wasi::IoVecs iovs, const RecvOptions& options, boo
       return wasi::errno_from_host(err);
     }
     waiter.progressed();
+    if (n > 0) {
+      received_any_ = owes_reply_ = true;
+      ++activity_;
+    }
     out.bytes += static_cast<size_t>(n);
     if (m.msg_flags & MSG_TRUNC) out.truncated = true;
     if (options.want_from && m.msg_namelen > 0) {
@@ -245,6 +262,10 @@ Result<size_t> Socket::send(wasi::IoVecs iovs, const HostAddress* to, SendWait w
       return wasi::errno_from_host(err);
     }
     waiter.progressed();
+    if (n > 0) {
+      owes_reply_ = false;
+      ++activity_;
+    }
     sent += static_cast<size_t>(n);
     // A datagram goes whole or not at all.
     if (wait != SendWait::all || type_ == SocketType::datagram || sent >= total) return sent;
@@ -345,6 +366,27 @@ void Socket::set_deadline(Direction d, std::optional<Clock::time_point> when) {
 
 std::optional<Clock::time_point> Socket::deadline(Direction d) const {
   return d == Direction::receive ? recv_deadline_ : send_deadline_;
+}
+
+
+void Socket::mark_accepted() noexcept {
+  accepted_ = true;
+  accepted_at_ = scan_at_ = Clock::now();
+}
+
+bool Socket::idle_for_drain(Clock::time_point now, Clock::duration quiet) noexcept {
+  const bool quiet_since_scan = activity_ == scan_activity_ && now - scan_at_ >= quiet;
+  if (activity_ != scan_activity_) {
+    scan_activity_ = activity_;
+    scan_at_ = now;
+  }
+  if (!accepted_ || type_ != SocketType::stream || !quiet_since_scan) return false;
+  if (owes_reply_) return false;
+  if (!received_any_ && now - accepted_at_ < std::chrono::seconds(1)) return false;
+  int queued = 0, unsent = 0;
+  if (::ioctl(fd_.get(), SIOCINQ, &queued) != 0 || queued != 0) return false;
+  if (::ioctl(fd_.get(), SIOCOUTQNSD, &unsent) != 0 || unsent != 0) return false;
+  return true;
 }
 
 }  // namespace wasinet::net

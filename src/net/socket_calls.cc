@@ -144,7 +144,11 @@ Status bind(wasi::Context& ctx, const SocketFd& s, const Address& address) {
   WASINET_TRY(Address a, fit_to(*s.socket, address));
   UnixTarget target;
   WASINET_TRY(HostAddress h, ask_for_address(ctx, Operation::bind, *s.socket, a, target));
-  if (a.family != Family::unix_) return s.socket->bind(h);
+  if (a.family != Family::unix_) {
+    // Instances of one service bind the same ports (GuestOptions::reuse_port).
+    if (ctx.reuse_port) WASINET_CHECK(s.socket->set_reuse_port());
+    return s.socket->bind(h);
+  }
   WASINET_CHECK(bind_unix(ctx, *s.socket, target, a.path));
   s.socket->guest_local_path = a.path;
   return Errno::success;
@@ -196,6 +200,7 @@ Result<AcceptedFd> accept(wasi::Context& ctx, const SocketFd& s, uint16_t flags)
     if (ctx.network->check(request_for(Operation::accept, *s.socket, &peer)) != Errno::success)
       continue;
     accepted.socket->guest_local_path = s.socket->guest_local_path;
+    accepted.socket->mark_accepted();
     WASINET_TRY(wasi::Fd nfd, insert_guest_socket(ctx, std::move(accepted.socket), flags));
     return AcceptedFd{nfd, std::move(peer)};
   }

@@ -5,6 +5,7 @@
 
 #include "abi/host_modules.hh"
 #include "runtime/exit_codes.hh"
+#include "net/socket.hh"
 #include "runtime/instance_setup.hh"
 #include "runtime/run_timeout.hh"
 #include "wasinet/error.hh"
@@ -21,11 +22,26 @@ Guest::Guest(GuestOptions options, std::shared_ptr<const Listeners> listeners)
     listeners = std::make_shared<const Listeners>(options_.listeners, ctx_.network.get());
   listeners_ = std::move(listeners);
   if (!listeners_) return;
-  const std::vector<wasi::Fd> fds = add_listeners(ctx_, *listeners_);
-  for (size_t i = 0; i < fds.size(); ++i) listening_.push_back({fds[i], &listeners_->all()[i]});
+  std::vector<net::InsertedListener> inserted = add_listeners(ctx_, *listeners_);
+  for (size_t i = 0; i < inserted.size(); ++i)
+    listening_.push_back({inserted[i].fd, &listeners_->all()[i], std::move(inserted[i].socket)});
 }
 
-void Guest::stop() const noexcept { ctx_.wake->fire(); }
+void Guest::stop() noexcept {
+  ctx_.stop_requested.store(true);
+  ctx_.wake->fire();
+}
+
+void Guest::drain() noexcept {
+  for (const GuestListener& l : listening_) {
+    l.socket->stop_accepting();
+    // Out of the guest's epoll set now, so that no connection wakes this
+    // guest instead of one that still accepts (EPOLLEXCLUSIVE wakes one).
+    ctx_.poll_registry.unregister_now(l.socket->host_fd());
+  }
+  ctx_.draining.store(true);
+  ctx_.drain_event->fire();
+}
 
 abi::HostFunctions host_functions_for(const std::vector<engine::Import>& imports) {
   static const abi::HostFunctions kAll = abi::all_host_functions();
@@ -42,6 +58,7 @@ GuestOutcome run_guest(const engine::Engine& engine, const engine::Module& modul
   std::optional<RunTimeout> timeout;
   if (options.timeout.count() > 0)
     timeout.emplace(options.timeout, guest.context().wake, [&engine] { engine.interrupt_all(); }, stuck);
+  limits.stop = &guest.context().stop_requested;
   out.run = engine.run(module, functions, &guest.context(), limits);
   out.timed_out = timeout && timeout->expired();
   return out;

@@ -24,6 +24,7 @@ namespace wasinet::runtime {
 struct GuestListener {
   wasi::Fd fd = 0;
   const net::HostListener* host = nullptr;  // owned by the Guest's Listeners
+  std::shared_ptr<net::Socket> socket;      // the guest's duplicate
 };
 
 class Guest {
@@ -41,9 +42,15 @@ class Guest {
   const std::vector<GuestListener>& listening() const noexcept { return listening_; }
   const std::shared_ptr<const Listeners>& listeners() const noexcept { return listeners_; }
 
-  // Ends every blocking host wait of the guest now and from now on (they
-  // return EINTR). Thread-safe and async-signal-safe.
-  void stop() const noexcept;
+  // Stops the guest at its next host call (it traps there; the outcome
+  // says `stopped`), ending every blocking host wait now and from now on.
+  // Needs no epoch checks. Thread-safe and async-signal-safe.
+  void stop() noexcept;
+  // Graceful stop (docs/serving.md, "Draining"): the guest accepts nothing
+  // more on its listeners (their queues go to the other guests on the same
+  // sockets), finishes its connections (idle ones are closed), and is
+  // stopped once it holds none. Thread-safe.
+  void drain() noexcept;
 
  private:
   GuestOptions options_;

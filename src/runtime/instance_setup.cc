@@ -33,8 +33,9 @@ os::UniqueFd dup_stdio(int fd) {
   return os::UniqueFd(d);
 }
 
-void add_stdio(Context& ctx, int host_fd) {
+void add_stdio(Context& ctx, int host_fd, bool whole_lines) {
   auto object = std::make_shared<Stdio>(dup_stdio(host_fd), ctx.wake);
+  if (whole_lines && host_fd > 0) object->write_whole_lines();
   FdEntry e;
   const bool file = object->filetype() == Filetype::regular_file;
   e.rights_base = file ? rights::regular_file : rights::tty;
@@ -233,7 +234,8 @@ void setup_context(Context& ctx, const GuestOptions& options, std::shared_ptr<ne
   ctx.environ = options.environ;
   ctx.network = std::move(network);
   if (options.retry_guard) ctx.retry_guard = std::make_shared<net::RetryGuard>();
-  for (int fd = 0; fd < 3; ++fd) add_stdio(ctx, fd);
+  ctx.reuse_port = options.reuse_port;
+  for (int fd = 0; fd < 3; ++fd) add_stdio(ctx, fd, options.whole_lines);
   add_directories(ctx, options, listeners_to_come);
 }
 
@@ -241,11 +243,15 @@ void setup_context(Context& ctx, const GuestOptions& options, std::shared_ptr<ne
 // stop at the first fd that answers EBADF to fd_prestat_get, which a
 // socket does (preview1_fd.cc). With no directory at all, the first is
 // fd 3. WASINET_LISTEN_FDS says where they are in every case.
-std::vector<Fd> add_listeners(Context& ctx, const Listeners& listeners) {
+std::vector<net::InsertedListener> add_listeners(Context& ctx, const Listeners& listeners) {
+  std::vector<net::InsertedListener> out;
   std::vector<Fd> fds;
-  for (const net::HostListener& l : listeners.all()) fds.push_back(net::insert_listener(ctx, l));
+  for (const net::HostListener& l : listeners.all()) {
+    out.push_back(net::insert_listener(ctx, l));
+    fds.push_back(out.back().fd);
+  }
   if (!fds.empty()) set_listen_fds(ctx.environ, fds);
-  return fds;
+  return out;
 }
 
 }  // namespace wasinet::runtime

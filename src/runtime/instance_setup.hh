@@ -29,8 +29,8 @@ void setup_context(wasi::Context& ctx, const GuestOptions& options,
                    std::shared_ptr<net::Network> network, size_t listeners_to_come = 0);
 
 // Hands the guest the listeners, after every directory, and names their
-// fds in WASINET_LISTEN_FDS; returns the fds, in order.
-std::vector<wasi::Fd> add_listeners(wasi::Context& ctx, const Listeners& listeners);
+// fds in WASINET_LISTEN_FDS; returns them, in order.
+std::vector<net::InsertedListener> add_listeners(wasi::Context& ctx, const Listeners& listeners);
 
 // Rights of a preopened directory and of what is opened beneath it.
 wasi::Rights preopen_rights_base(bool read_only);

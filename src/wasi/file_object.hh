@@ -46,6 +46,13 @@ class FileObject {
   virtual int host_fd() const { return -1; }
   // Regular files are always ready for reading and writing (POSIX poll).
   virtual bool always_ready() const { return false; }
+  // Never readable for poll_oneoff now, whatever the kernel says (a
+  // listener that stopped accepting: its queue is other guests').
+  virtual bool read_paused() const { return false; }
+  // Other guests wait on the same kernel object (a shared listener):
+  // poll_oneoff waits on it with EPOLLEXCLUSIVE, so that one connection
+  // wakes one guest.
+  virtual bool exclusive_wait() const { return false; }
 
   virtual Result<size_t> read(IoVecs iovs, bool nonblocking);
   virtual Result<size_t> write(IoVecs iovs, bool nonblocking);

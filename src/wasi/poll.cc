@@ -119,17 +119,19 @@ timespec to_timespec(Timestamp ns) {
 // subscription, one pollfd per distinct host descriptor (plus the wake
 // event), the earliest deadline on each clock.
 struct WaitSet {
-  explicit WaitSet(size_t n) : pending(n), refs(n), pfds(n + 1), owners(n + 1) {}
+  explicit WaitSet(size_t n) : pending(n), refs(n), pfds(n + 2), owners(n + 2) {}
 
   os::SmallBuffer<Pending, kInline> pending;
   os::SmallBuffer<FdRef, kInline> refs;
   size_t nrefs = 0;
-  os::SmallBuffer<pollfd, kInline + 1> pfds;
-  // The object behind each pollfd, for the registry (null: the wake event).
-  os::SmallBuffer<const std::shared_ptr<FileObject>*, kInline + 1> owners;
+  os::SmallBuffer<pollfd, kInline + 2> pfds;
+  // The object behind each pollfd, for the registry (null: the wake or
+  // drain event).
+  os::SmallBuffer<const std::shared_ptr<FileObject>*, kInline + 2> owners;
   size_t npfds = 0;
   size_t nimmediate = 0;  // subscriptions whose event is known already
   int wake_slot = -1;     // index of the wake event's pollfd, -1: none
+  int drain_slot = -1;    // index of the drain event's pollfd, -1: none
   Timestamp earliest[kClockCount] = {kNever, kNever};
   bool clock_used[kClockCount] = {false, false};
   Timestamp start[kClockCount] = {0, 0};  // "now" for relative timeouts,
@@ -177,6 +179,11 @@ void plan_fd(WaitSet& w, FdTable& fds, const Subscription& s, uint32_t index, Pe
     p.ready = event_for(s);
     if (s.type == EventType::fd_read) p.ready.nbytes = bytes_left_in_file(host_fd);
     ++w.nimmediate;
+  } else if (s.type == EventType::fd_read && object.read_paused()) {
+    // Never ready (Pending's clock slot, unused, stays at 0 < kNever): the
+    // call waits for its other subscriptions, the wake or the drain event.
+    p.kind = Kind::clock;
+    p.deadline = kNever;
   } else if (host_fd < 0) {
     // Nothing to wait on (a directory, say): say so rather than hang.
     p.ready = event_for(s, Errno::notsup);
@@ -209,7 +216,7 @@ void plan(WaitSet& w, FdTable& fds, std::span<const Subscription> subs) {
 // Step 2: one pollfd per distinct host descriptor (a read and a write
 // subscription on one fd share it), then the wake event. Sorting keeps this
 // O(n log n) and nfds within RLIMIT_NOFILE however often an fd repeats.
-void build_pollfds(WaitSet& w, std::span<const Subscription> subs, int wake_fd) {
+void build_pollfds(WaitSet& w, std::span<const Subscription> subs, int wake_fd, int drain_fd) {
   std::sort(w.refs.data(), w.refs.data() + w.nrefs,
             [](const FdRef& a, const FdRef& b) { return a.host_fd < b.host_fd; });
   for (size_t k = 0; k < w.nrefs; ++k) {
@@ -225,6 +232,11 @@ void build_pollfds(WaitSet& w, std::span<const Subscription> subs, int wake_fd) 
     w.wake_slot = static_cast<int>(w.npfds);
     w.owners[w.npfds] = nullptr;
     w.pfds[w.npfds++] = {wake_fd, POLLIN, 0};
+  }
+  if (drain_fd >= 0) {
+    w.drain_slot = static_cast<int>(w.npfds);
+    w.owners[w.npfds] = nullptr;
+    w.pfds[w.npfds++] = {drain_fd, POLLIN, 0};
   }
 }
 
@@ -244,6 +256,22 @@ const timespec* wait_timeout(const WaitSet& w, timespec& storage) {
   if (wait == kNever) return nullptr;
   storage = to_timespec(wait);
   return &storage;
+}
+
+// While draining no wait is longer than the drain tick (100 ms), so idle
+// connections are found soon after they go quiet.
+const timespec* at_most_a_drain_tick(const timespec* timeout, timespec& storage) {
+  constexpr timespec kTick{0, 100'000'000};
+  if (timeout && (timeout->tv_sec < kTick.tv_sec ||
+                  (timeout->tv_sec == kTick.tv_sec && timeout->tv_nsec <= kTick.tv_nsec)))
+    return timeout;
+  storage = kTick;
+  return &storage;
+}
+
+void drain_event_reset(int fd) {
+  uint64_t count = 0;
+  [[maybe_unused]] ssize_t n = ::read(fd, &count, sizeof count);
 }
 
 // Step 4: one wait in the kernel: the registry's epoll, or ppoll when there
@@ -293,11 +321,15 @@ Result<size_t> poll_oneoff(FdTable& fds, std::span<const Subscription> subs,
 
   WaitSet w(n);
   plan(w, fds, subs);
-  build_pollfds(w, subs, options.wake_fd);
+  build_pollfds(w, subs, options.wake_fd, options.drain_fd);
   PollRegistry* registry = options.registry;
   for (;;) {
+    const bool draining = options.draining && options.draining->load(std::memory_order_relaxed);
+    if (draining && options.drain_scan && options.drain_scan(options.drain_arg)) return Errno::intr;
     timespec storage;
-    if (wait_once(w, registry, wait_timeout(w, storage)) < 0) {
+    const timespec* timeout = wait_timeout(w, storage);
+    if (draining) timeout = at_most_a_drain_tick(timeout, storage);
+    if (wait_once(w, registry, timeout) < 0) {
       // A signal: the time left is worked out again, and the wait resumes.
       if (errno == EINTR) continue;
       return errno_from_host(errno);
@@ -305,6 +337,9 @@ Result<size_t> poll_oneoff(FdTable& fds, std::span<const Subscription> subs,
     if (const size_t count = collect_ready(w, subs, events)) return count;
     if (w.wake_slot >= 0 && w.pfds[static_cast<size_t>(w.wake_slot)].revents != 0)
       return Errno::intr;
+    // Draining has begun: scan (above) and wait again.
+    if (w.drain_slot >= 0 && w.pfds[static_cast<size_t>(w.drain_slot)].revents != 0)
+      drain_event_reset(options.drain_fd);
     // Woken early (timer slack, a realtime clock that was set back): never
     // return zero events; wait again for what is left.
   }

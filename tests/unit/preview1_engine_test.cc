@@ -181,9 +181,9 @@ TEST_F(Preview1EngineTest, PrestatScanFindsEveryDirectoryThenStopsAtTheListener)
   ctx_ = std::make_unique<wasi::Context>();
   testkit::setup_test_context(*ctx_, config);
   runtime::Listeners listeners(config.listeners, ctx_->network.get());
-  const std::vector<wasi::Fd> listening = runtime::add_listeners(*ctx_, listeners);
+  const std::vector<net::InsertedListener> listening = runtime::add_listeners(*ctx_, listeners);
   ASSERT_EQ(listening.size(), 1u);
-  EXPECT_EQ(listening[0], 5u);
+  EXPECT_EQ(listening[0].fd, 5u);
   for (int fd : {3, 4}) {
     const std::string call = "(call $f (i32.const " + std::to_string(fd) + ") (i32.const 0))";
     EXPECT_EQ(errno_of(kPrestatGet, call), kSuccess) << "fd " << fd;
