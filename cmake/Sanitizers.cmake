@@ -39,10 +39,11 @@ if(NOT _wasinet_sanitize STREQUAL "")
 endif()
 
 # The options the sanitized binaries need (tests/fuzz/sanitizer_defaults.cc),
-# compiled into everything that links wasinet_core. Not for the libFuzzer
-# build: libFuzzer handles signals itself.
+# compiled into the CLI and everything that links wasinet_core. Not for the
+# libFuzzer build: libFuzzer handles signals itself.
 function(wasinet_sanitizer_defaults)
   if(NOT WASINET_SANITIZE STREQUAL "" AND NOT WASINET_FUZZ)
     target_sources(wasinet_core INTERFACE ${PROJECT_SOURCE_DIR}/tests/fuzz/sanitizer_defaults.cc)
+    target_sources(wasinet PRIVATE ${PROJECT_SOURCE_DIR}/tests/fuzz/sanitizer_defaults.cc)
   endif()
 endfunction()

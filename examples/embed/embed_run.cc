@@ -2,13 +2,18 @@
 // that this program owns, with wasinet's WASI preview1 and sockets
 // (wasinet_v0) added to the linker through the public embedding API.
 //
-//   embed_run [--listen IP:PORT] APP.wasm [ARGS...]
+//   embed_run [OPTION...] APP.wasm [ARGS...]
 //
-// --listen opens a TCP listener on IPv4 (port 0: the system chooses) and
-// hands it to the program as the fd after its preopened directories (the
-// program finds it in WASINET_LISTEN_FDS); its address and fd are printed
-// on stderr. The program's exit code becomes ours, and is
-// printed on stderr too.
+//   --listen IP:PORT   a TCP listener on IPv4 (port 0: the system chooses),
+//                      handed to the program as the fd after its preopened
+//                      directories (it finds it in WASINET_LISTEN_FDS); its
+//                      address and fd are printed on stderr
+//   --dir HOST::GUEST  a preopened directory (HOST alone: the same path)
+//   --env K=V          an environment variable
+//   --max-fds N, --max-conns N, --max-memory BYTES   limits
+//
+// The program gets every network call (unrestricted_network). Its exit
+// code becomes ours, and is printed on stderr too.
 #include <wasmtime.h>
 
 #include <cstdio>
@@ -53,24 +58,53 @@ bool parse_listen(const std::string& text, wasinet::ListenSpec& spec) {
 }
 
 int usage() {
-  std::fprintf(stderr, "usage: embed_run [--listen IP:PORT] APP.wasm [ARGS...]\n");
+  std::fprintf(stderr,
+               "usage: embed_run [--listen IP:PORT] [--dir HOST[::GUEST]] [--env K=V]\n"
+               "                 [--max-fds N] [--max-conns N] [--max-memory BYTES] APP.wasm [ARGS...]\n");
   return 2;
+}
+
+// One option and its value into `options`; false when it is malformed.
+bool parse_option(const std::string& name, const std::string& value, wasinet::GuestOptions& options) {
+  try {
+    if (name == "--listen") {
+      wasinet::ListenSpec spec;
+      if (!parse_listen(value, spec)) return false;
+      options.listeners.push_back(spec);
+    } else if (name == "--dir") {
+      const size_t sep = value.find("::");
+      options.dirs.push_back({value.substr(0, sep), sep == std::string::npos ? value : value.substr(sep + 2)});
+    } else if (name == "--env") {
+      options.environ.push_back(value);
+    } else if (name == "--max-fds") {
+      options.max_fds = std::stoul(value);
+    } else if (name == "--max-conns") {
+      options.max_conns = std::stoul(value);
+    } else if (name == "--max-memory") {
+      options.max_memory = std::stoull(value);
+    } else {
+      return false;
+    }
+  } catch (const std::exception&) {
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  wasinet::HostOptions options;
+  wasinet::GuestOptions options;
   int i = 1;
-  while (i < argc && std::strcmp(argv[i], "--listen") == 0) {
-    wasinet::ListenSpec spec;
-    if (i + 1 >= argc || !parse_listen(argv[i + 1], spec)) return usage();
-    options.listeners.push_back(spec);
+  while (i < argc && std::strncmp(argv[i], "--", 2) == 0) {
+    if (i + 1 >= argc || !parse_option(argv[i], argv[i + 1], options)) return usage();
     i += 2;
   }
   if (i >= argc) return usage();
+  // As `wasinet run` does: the guest's fds count against the hard limit.
+  wasinet::raise_fd_limit();
   const std::string path = argv[i];
-  options.args.assign(argv + i, argv + argc);  // argv[0] of the guest: its file
+  options.argv.assign(argv + i, argv + argc);  // argv[0] of the guest: its file
   options.network = wasinet::unrestricted_network();
 
   std::ifstream in(path, std::ios::binary);
@@ -107,10 +141,16 @@ int main(int argc, char** argv) {
   wasmtime_linker_t* linker = wasmtime_linker_new(engine);
 
   int code = 0;
+  try {
+    wasinet::limit_store(engine, store, *host);  // --max-memory
+  } catch (const wasinet::Error& e) {
+    std::fprintf(stderr, "embed_run: %s\n", e.what());
+    code = 1;
+  }
   wasmtime_error_t* error = nullptr;
   wasm_trap_t* trap = nullptr;
   try {
-    wasinet::add_to_linker(linker, *host);
+    if (code == 0) wasinet::add_to_linker(linker, *host);
   } catch (const wasinet::Error& e) {
     std::fprintf(stderr, "embed_run: %s\n", e.what());
     code = 1;

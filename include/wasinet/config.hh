@@ -1,10 +1,10 @@
 #pragma once
-// What one guest run is given: its program, arguments, environment,
-// preopened directories and listening sockets, and how its compiled code is
-// cached.
+// What one guest is given (GuestOptions): its arguments, environment,
+// preopened directories, listening sockets, network and limits.
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,7 +13,7 @@
 
 namespace wasinet {
 
-// The native stack wasm code may use by default (RunConfig::max_wasm_stack,
+// The native stack wasm code may use by default (GuestOptions::max_wasm_stack,
 // --max-wasm-stack): 8 MiB, as Go's own runner for wasmtime passes
 // (lib/wasm/go_wasip1_wasm_exec). Go programs recurse deeply (encoding/json,
 // text/template); wasmtime's own default is 512 KiB.
@@ -45,11 +45,17 @@ struct ListenSpec {
   std::string url() const;
 };
 
-struct RunConfig {
-  std::filesystem::path module;      // .wasm, or .cwasm from `wasinet compile`
-  std::vector<std::string> args;     // argv[1..]; argv[0] is the module's file name
-  std::vector<std::string> environ;  // "KEY=VALUE", in order
-  std::vector<DirMapping> dirs;      // preopened in this order, from fd 3
+// Everything one guest is given: the one options type of `wasinet run`
+// (src/cli fills it from the flags), the embedding API (wasinet::Host,
+// include/wasinet/wasmtime.hh) and the tests. Defaults are `wasinet run`'s
+// without flags, but for max_fds (0: what the process's fd limit leaves).
+struct GuestOptions {
+  // argv, argv[0] included (`wasinet run` passes the module's path there).
+  std::vector<std::string> argv;
+  // "KEY=VALUE", in order. The host adds WASINET_LISTEN_FDS (see
+  // listeners), SSL_CERT_FILE (see ca_certs) and PWD (see working_dir).
+  std::vector<std::string> environ;
+  std::vector<DirMapping> dirs;  // preopened in this order, from fd 3
   // The guest's working directory, given to it as PWD unless `environ`
   // sets PWD (Go on wasip1 takes $PWD, else the first preopen's name;
   // wasi-libc's is always "/"). `wasinet run` sets "/" when the first --dir
@@ -62,34 +68,35 @@ struct RunConfig {
   // Show the guest the host's /etc/hosts and /etc/resolv.conf, read-only,
   // through a private directory preopened at guest /etc after `dirs`
   // (unless `dirs` maps guest /etc). Go's own resolver reads them.
-  // Only for a guest whose Network reaches out (NetPolicy::grants_outbound:
-  // --allow-net, --allow-dns); one granted nothing gets exactly its fds.
-  // Off unless asked: `wasinet run` turns it on (--no-dns-files turns it
-  // off), so a RunConfig built by hand gets exactly the fds it lists.
-  bool dns_files = false;
+  // Only for a guest whose network reaches out (NetPolicy::grants_outbound:
+  // --allow-net, --allow-dns; or an override that says so); one granted
+  // nothing gets exactly its fds (--no-dns-files turns it off).
+  bool dns_files = true;
   // Show the guest the host's CA bundle ($SSL_CERT_FILE of this process, or
   // the system's) read-only at /etc/ssl/certs/ca-certificates.crt and set
   // SSL_CERT_FILE to it, unless `environ` sets SSL_CERT_FILE or `dirs` map
   // guest /etc, /etc/ssl or /etc/ssl/certs. Like dns_files, only for a
-  // guest that reaches out, and off unless asked: `wasinet run` turns it on
-  // (--no-ca-certs turns it off).
-  bool ca_certs = false;
-  // Opened in this order; their fds follow every directory (`dirs`, then
-  // the implicit ones), so fd 3 is the first only when there is none. The
-  // guest is told where they are: WASINET_LISTEN_FDS=5,6 (guest fds in this
-  // order, comma-separated) replaces any such variable in `environ`.
+  // guest that reaches out (--no-ca-certs turns it off).
+  bool ca_certs = true;
+  // Opened once, before the guest starts (or given already open to
+  // runtime::Guest, shared by several guests); their fds follow every
+  // directory (`dirs`, then the implicit ones), so fd 3 is the first only
+  // when there is none. The guest is told where they are:
+  // WASINET_LISTEN_FDS=5,6 (guest fds in this order, comma-separated)
+  // replaces any such variable in `environ`.
   std::vector<ListenSpec> listeners;
   // What the guest may reach on the network (wasinet/policy.hh). Empty:
   // nothing; the `listeners` above are the operator's own grant.
   NetPolicy net;
-  bool use_cache = true;
-  // Where compiled modules are cached; empty = the default (see
-  // module_cache.hh).
-  std::filesystem::path cache_dir;
+  // For embedders: a Network of their own that decides instead of `net`
+  // (unrestricted_network(), or their own implementation). Null: `net`
+  // decides, through policy_network(net).
+  std::shared_ptr<net::Network> network;
   // Limits (docs/limits.md). The fds the guest may hold at once, stdio and
-  // preopens included: EMFILE beyond. `wasinet run` sets it from the host's
-  // RLIMIT_NOFILE (--max-fds).
-  size_t max_fds = 1024;
+  // preopens included: EMFILE beyond. 0: this process's soft RLIMIT_NOFILE
+  // less what the host keeps (`wasinet run` raises it to the hard limit
+  // first; --max-fds).
+  size_t max_fds = 0;
   // The sockets the guest opened or accepted and holds at once, listening
   // ones (and the `listeners` above) not counted: sock_open and sock_accept
   // give EMFILE beyond, and a pending connection waits in the kernel's
@@ -100,14 +107,29 @@ struct RunConfig {
   // (--max-memory).
   uint64_t max_memory = 0;
   // Wall time the guest may run, counted from its start (after compiling):
-  // then it is stopped as by SIGINT. Zero: no limit (--timeout).
+  // then it is stopped as by SIGINT. Zero: no limit (--timeout). Needs an
+  // engine with epoch checks to stop wasm code that never calls the host.
   std::chrono::milliseconds timeout{0};
   // Bytes of native stack the guest's wasm code may use; beyond, it traps
-  // and `wasinet run` says it ran out of stack (--max-wasm-stack). The
-  // guest runs on a thread of its own whose stack holds this much plus room
-  // for host calls.
+  // and `wasinet run` says it ran out of stack (--max-wasm-stack). An
+  // engine setting: every guest of one engine gets the same.
   uint64_t max_wasm_stack = kDefaultMaxWasmStack;
-  bool verbose = false;  // host-side notes on stderr (module cache hits, ...)
+  // SO_REUSEPORT on every TCP or UDP socket the guest binds, so that
+  // several guests (the instances of a service) bind the same port and the
+  // kernel spreads connections over them. wasinet::Service sets it for
+  // more than one instance.
+  bool reuse_port = false;
+  // The guest's stdout and stderr are written in whole lines: a line is
+  // never cut by another guest's writing to the same host fd (several
+  // instances of a service). A partial line waits for its end (64 KiB at
+  // most) or the guest's end. wasinet::Service sets it for more than one
+  // instance.
+  bool whole_lines = false;
+  // The wasinet_v0 retry guard (docs/wasinet_v0.md): a guest that retries
+  // a non-blocking call at once is made to wait for readiness instead of
+  // spinning. Off only to measure what it saves (`wasinet run` reads
+  // WASINET_RETRY_GUARD=off; BENCHMARKS.md).
+  bool retry_guard = true;
 };
 
 }  // namespace wasinet

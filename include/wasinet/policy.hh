@@ -2,8 +2,8 @@
 // What a guest may reach on the network: the operator's grants, as the
 // flags of `wasinet run` (--allow-net, --deny-net, --allow-listen,
 // --allow-unix, --allow-dns, --net-policy, --net-log) or a policy file, and
-// the same object for programs that embed wasinet (HostOptions::network =
-// wasinet::policy_network(policy)). docs/network-policy.md has the rules.
+// the same object for programs that embed wasinet (GuestOptions::net,
+// wasinet/config.hh). docs/network-policy.md has the rules.
 //
 // Deny by default: an empty NetPolicy lets the guest make no network call
 // at all (files and stdio work as before).
@@ -57,7 +57,7 @@ struct NetPolicy {
   // Whether the guest may reach out: connect or send somewhere (any
   // allow_net rule, names included) or resolve any name (allow_dns). Only
   // such a guest is shown the host's DNS files and CA bundle
-  // (RunConfig::dns_files, ca_certs): a guest granted nothing, or only
+  // (GuestOptions::dns_files, ca_certs): a guest granted nothing, or only
   // inbound (allow_listen) or unix sockets, sees exactly its own fds and
   // environment. docs/networking.md, "What a guest sees".
   bool grants_outbound() const noexcept { return !allow_net.empty() || allow_dns; }

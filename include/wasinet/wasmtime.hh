@@ -8,12 +8,10 @@
 //   wasmtime_store_t* store = wasmtime_store_new(engine, nullptr, nullptr);
 //   wasmtime_linker_t* linker = wasmtime_linker_new(engine);
 //
-//   wasinet::HostOptions options;
-//   options.args = {"app.wasm", "--port", "8080"};
-//   wasinet::NetPolicy policy;             // what `wasinet run` flags set
-//   policy.allow_listen = {"127.0.0.1:8080"};
-//   policy.allow_net = {"loopback"};
-//   options.network = wasinet::policy_network(policy);  // or unrestricted_network()
+//   wasinet::GuestOptions options;      // the options of every wasinet guest
+//   options.argv = {"app.wasm", "--port", "8080"};
+//   options.net.allow_listen = {"127.0.0.1:8080"};  // what `wasinet run` flags set
+//   options.net.allow_net = {"loopback"};
 //   options.listeners.push_back(wasinet::ListenSpec::tcp("127.0.0.1", 8080));
 //   wasinet::Host host(options);        // opens the listener; throws wasinet::Error
 //   wasinet::add_to_linker(linker, host);
@@ -73,58 +71,21 @@ class Network;  // decides every socket call of a guest (src/net/network.hh)
 // friends: deny by default, refusals printed on stderr, --net-log lines.
 std::shared_ptr<net::Network> unrestricted_network();
 
-struct HostOptions {
-  std::vector<std::string> args;     // argv, args[0] being the program name
-  // "KEY=VALUE". The Host adds SSL_CERT_FILE (see ca_certs) and
-  // WASINET_LISTEN_FDS (see listeners).
-  std::vector<std::string> environ;
-  // Preopened directories, from fd 3 in this order. Without PWD in
-  // `environ`, a Go guest works in the first one's guest path (wasi-libc
-  // always works in "/"). With no `dirs` but an implicit directory
-  // (dns_files, ca_certs) and no PWD, an empty read-only "/" is preopened
-  // first (fd 3), so that Go works in "/" rather than in /etc.
-  std::vector<DirMapping> dirs;
-  // Show the guest the host's /etc/hosts and /etc/resolv.conf read-only at
-  // /etc (after `dirs`, unless `dirs` map /etc), as `wasinet run` does:
-  // only when `network` lets it reach out (policy_network of a policy whose
-  // grants_outbound() is true, or unrestricted_network(); never without a
-  // network).
-  bool dns_files = true;
-  // Show the guest this process's CA bundle ($SSL_CERT_FILE, or the
-  // system's) read-only at /etc/ssl/certs/ca-certificates.crt and set
-  // SSL_CERT_FILE to it (unless `environ` sets it), as `wasinet run` does:
-  // only when `network` lets it reach out, as dns_files.
-  bool ca_certs = true;
-  // Listening sockets opened when the Host is made, handed to the guest at
-  // the fds after every preopened directory (`dirs`, then the implicit
-  // ones): fd 3 for the first only when there is no directory at all. The
-  // guest finds them in WASINET_LISTEN_FDS=5,6 (its fds in this order),
-  // which replaces any such variable in `environ`; listeners() gives them
-  // here too. Reported non-blocking to the guest.
-  std::vector<ListenSpec> listeners;
-  // Null: the guest gets no network at all (every socket call is refused
-  // with EACCES, and `listeners` cannot be opened). policy_network(policy)
-  // enforces a NetPolicy; the `listeners` are then the embedder's own
-  // grant (deny rules still apply). One Network per Host: a policy Network
-  // keeps that guest's resolved names.
-  std::shared_ptr<net::Network> network;
-  // Limits, as `wasinet run`'s flags (docs/limits.md).
-  // The fds the guest may hold at once, stdio and preopens included; EMFILE
-  // beyond. 0: this process's soft RLIMIT_NOFILE less 64 kept for the host
-  // (call raise_fd_limit() first to have the hard limit's worth).
-  size_t max_fds = 0;
-  // The sockets the guest opened or accepted and holds at once (listening
-  // ones and `listeners` not counted); EMFILE beyond, and new connections
-  // wait in the kernel's queue. 0: no cap but max_fds.
-  size_t max_conns = 0;
-  // Bytes the guest's linear memory may grow to; memory.grow beyond fails.
-  // 0: no cap. Applied to the store by limit_store().
-  uint64_t max_memory = 0;
-  // Wall time the guest may run, counted from limit_store(); then stop()
-  // and an epoch interrupt end it (timed_out() says so). Zero: no limit.
-  std::chrono::milliseconds timeout{0};
-  // The guest's stdio are duplicates of this process's fds 0, 1 and 2.
-};
+// A Host is made from GuestOptions, the options of every guest of `wasinet run`
+// (wasinet/config.hh), with these notes for embedders:
+// - argv is taken as it is (argv[0] included; it may be empty).
+// - network: null lets `net` decide (an empty NetPolicy: every socket call
+//   is refused with EACCES and a line on stderr, and `listeners` cannot be
+//   opened); unrestricted_network() allows everything; policy_network(p)
+//   is the same as setting net = p. One Network per Host: a policy Network
+//   keeps that guest's resolved names.
+// - dns_files and ca_certs (on by default) apply only when the network
+//   lets the guest reach out.
+// - max_fds 0: this process's soft RLIMIT_NOFILE less 64 kept for the host
+//   (call raise_fd_limit() first to have the hard limit's worth).
+// - max_memory and timeout are applied by limit_store().
+// - max_wasm_stack is the engine's, which is yours: see set_max_wasm_stack.
+// - The guest's stdio are duplicates of this process's fds 0, 1 and 2.
 
 // A listener the Host opened: its guest fd and the address it is bound to
 // ("tcp://127.0.0.1:43567" when port 0 was asked).
@@ -137,7 +98,7 @@ class Host {
  public:
   // Throws wasinet::Error with one line naming what failed (a directory
   // that does not exist, a listen address in use, ...).
-  explicit Host(const HostOptions& options);
+  explicit Host(const GuestOptions& options);
   ~Host();  // closes every fd of the guest, removes unix listener files
   Host(const Host&) = delete;
   Host& operator=(const Host&) = delete;
@@ -151,7 +112,7 @@ class Host {
   // EINTR): for shutting the guest down. Thread-safe and async-signal-safe.
   void stop() const noexcept;
 
-  // Whether HostOptions::timeout ran out (the guest was then stopped).
+  // Whether the options' timeout ran out (the guest was then stopped).
   bool timed_out() const noexcept;
 
   struct Impl;

@@ -31,6 +31,18 @@ class GuestMemory {
     return len <= size_ && ptr <= size_ - len;
   }
 
+  // The adapters' one check of a range they write later (an out-pointer,
+  // an array they fill): EFAULT unless `len` bytes at `ptr` are inside.
+  Errno check_range(uint32_t ptr, uint64_t len) const noexcept {
+    return contains(ptr, len) ? Errno::success : Errno::fault;
+  }
+  // Room for `count` values of T at `ptr`.
+  template <class T>
+  Errno check_range(uint32_t ptr, uint64_t count = 1) const noexcept {
+    // No product can wrap: count < 2^32 and sizeof(T) is small.
+    return check_range(ptr, count * sizeof(T));
+  }
+
   Result<std::span<uint8_t>> bytes(uint32_t ptr, uint64_t len) const noexcept {
     if (!contains(ptr, len)) return Errno::fault;
     return std::span<uint8_t>(base_ + ptr, static_cast<size_t>(len));

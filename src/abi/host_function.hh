@@ -8,6 +8,7 @@
 // Errno result becomes an i32, and an engine::HostReturn passes through (for
 // proc_exit and traps).
 #include <cstdint>
+#include <span>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -64,7 +65,8 @@ template <class R, class... Args, R (*Fn)(Call&, Args...)>
 struct Binder<Fn> {
   using Sig = Signature<R, Args...>;
 
-  static engine::HostReturn invoke(void* host, const GuestMemory& memory, const uint64_t* raw) {
+  static engine::HostReturn invoke(void* host, std::span<uint8_t> bytes, const uint64_t* raw) {
+    const GuestMemory memory(bytes.data(), bytes.size());
     Call call{*static_cast<wasi::Context*>(host), memory};
     return call_with(call, raw, std::index_sequence_for<Args...>{});
   }

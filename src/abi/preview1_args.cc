@@ -18,13 +18,14 @@ Errno sizes_get(Call& c, const std::vector<std::string>& list, uint32_t count_pt
   if (total > UINT32_MAX) return Errno::overflow;
   // Both checked before either is written: a call that fails leaves guest
   // memory as it was (isolation_engine_sweep_test.cc).
-  if (!c.memory.contains(count_ptr, 4) || !c.memory.contains(size_ptr, 4)) return Errno::fault;
+  WASINET_CHECK(c.memory.check_range<uint32_t>(count_ptr));
+  WASINET_CHECK(c.memory.check_range<uint32_t>(size_ptr));
   WASINET_CHECK(c.memory.store<uint32_t>(count_ptr, static_cast<uint32_t>(list.size())));
   return c.memory.store<uint32_t>(size_ptr, static_cast<uint32_t>(total));
 }
 
 Errno strings_get(Call& c, const std::vector<std::string>& list, uint32_t ptrs, uint32_t buf) {
-  if (!c.memory.contains(ptrs, uint64_t{list.size()} * 4)) return Errno::fault;
+  WASINET_CHECK(c.memory.check_range<uint32_t>(ptrs, list.size()));
   uint64_t total = 0;
   for (const auto& s : list) total += s.size() + 1;
   WASINET_TRY(auto dest, c.memory.bytes(buf, total));

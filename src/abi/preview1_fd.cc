@@ -23,7 +23,7 @@ bool nonblocking(const wasi::FdEntry& e) { return (e.fdflags & fdflags::nonblock
 Errno fd_read(Call& c, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_t nread) {
   WASINET_TRY(wasi::FdEntry * e, c.ctx.fds.get_io(fd, rights::fd_read));
   WASINET_TRY(auto bufs, c.memory.iovecs(iovs, iovs_len));
-  if (!c.memory.contains(nread, 4)) return Errno::fault;
+  WASINET_CHECK(c.memory.check_range<uint32_t>(nread));
   auto object = e->object;  // keep alive across a blocking read
   WASINET_TRY(size_t n, object->read(bufs, nonblocking(*e)));
   return c.memory.store<uint32_t>(nread, static_cast<uint32_t>(n));
@@ -32,7 +32,7 @@ Errno fd_read(Call& c, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_t n
 Errno fd_write(Call& c, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_t nwritten) {
   WASINET_TRY(wasi::FdEntry * e, c.ctx.fds.get_io(fd, rights::fd_write));
   WASINET_TRY(auto bufs, c.memory.iovecs(iovs, iovs_len));
-  if (!c.memory.contains(nwritten, 4)) return Errno::fault;
+  WASINET_CHECK(c.memory.check_range<uint32_t>(nwritten));
   auto object = e->object;
   WASINET_TRY(size_t n, object->write(bufs, nonblocking(*e)));
   return c.memory.store<uint32_t>(nwritten, static_cast<uint32_t>(n));
@@ -97,7 +97,7 @@ Errno fd_pread(Call& c, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint64_t 
                uint32_t nread) {
   WASINET_TRY(wasi::FdEntry * e, c.ctx.fds.get_io(fd, rights::fd_read | rights::fd_seek));
   WASINET_TRY(auto bufs, c.memory.iovecs(iovs, iovs_len));
-  if (!c.memory.contains(nread, 4)) return Errno::fault;
+  WASINET_CHECK(c.memory.check_range<uint32_t>(nread));
   auto object = e->object;
   WASINET_TRY(size_t n, object->pread(bufs, offset));
   return c.memory.store<uint32_t>(nread, static_cast<uint32_t>(n));
@@ -107,7 +107,7 @@ Errno fd_pwrite(Call& c, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint64_t
                 uint32_t nwritten) {
   WASINET_TRY(wasi::FdEntry * e, c.ctx.fds.get_io(fd, rights::fd_write | rights::fd_seek));
   WASINET_TRY(auto bufs, c.memory.iovecs(iovs, iovs_len));
-  if (!c.memory.contains(nwritten, 4)) return Errno::fault;
+  WASINET_CHECK(c.memory.check_range<uint32_t>(nwritten));
   auto object = e->object;
   WASINET_TRY(size_t n, object->pwrite(bufs, offset));
   return c.memory.store<uint32_t>(nwritten, static_cast<uint32_t>(n));
@@ -121,14 +121,14 @@ Errno fd_seek(Call& c, uint32_t fd, int64_t offset, uint32_t whence, uint32_t ne
   const bool tell_only = offset == 0 && w == wasi::Whence::cur;
   WASINET_TRY(wasi::FdEntry * e,
               c.ctx.fds.get_io(fd, tell_only ? rights::fd_tell : rights::fd_seek));
-  if (!c.memory.contains(newoffset, 8)) return Errno::fault;
+  WASINET_CHECK(c.memory.check_range<uint64_t>(newoffset));
   WASINET_TRY(wasi::FileSize pos, e->object->seek(offset, w));
   return c.memory.store<uint64_t>(newoffset, pos);
 }
 
 Errno fd_tell(Call& c, uint32_t fd, uint32_t out) {
   WASINET_TRY(wasi::FdEntry * e, c.ctx.fds.get_io(fd, rights::fd_tell));
-  if (!c.memory.contains(out, 8)) return Errno::fault;
+  WASINET_CHECK(c.memory.check_range<uint64_t>(out));
   WASINET_TRY(wasi::FileSize pos, e->object->seek(0, wasi::Whence::cur));
   return c.memory.store<uint64_t>(out, pos);
 }
@@ -156,7 +156,7 @@ Errno fd_allocate(Call& c, uint32_t fd, uint64_t offset, uint64_t len) {
 
 Errno fd_filestat_get(Call& c, uint32_t fd, uint32_t out) {
   WASINET_TRY(wasi::FdEntry * e, c.ctx.fds.get(fd, rights::fd_filestat_get));
-  if (!c.memory.contains(out, sizeof(WasiFilestat))) return Errno::fault;
+  WASINET_CHECK(c.memory.check_range<WasiFilestat>(out));
   WASINET_TRY(wasi::Filestat st, e->object->filestat());
   return store_filestat(c.memory, out, st);
 }
@@ -168,7 +168,7 @@ Errno fd_filestat_set_size(Call& c, uint32_t fd, uint64_t size) {
 
 Errno fd_filestat_set_times(Call& c, uint32_t fd, uint64_t atim, uint64_t mtim,
                             uint32_t fst_flags) {
-  if (fst_flags & ~uint32_t{0xF}) return Errno::inval;
+  if (fst_flags & ~uint32_t{wasi::fstflags::all}) return Errno::inval;
   WASINET_TRY(wasi::FdEntry * e, c.ctx.fds.get(fd, rights::fd_filestat_set_times));
   return e->object->set_times({atim, mtim, static_cast<uint16_t>(fst_flags)});
 }
@@ -180,7 +180,7 @@ Errno fd_readdir(Call& c, uint32_t fd, uint32_t buf, uint32_t buf_len, uint64_t 
                  uint32_t bufused) {
   WASINET_TRY(auto dir, c.ctx.fds.get_as<wasi::Directory>(fd, rights::fd_readdir, Errno::notdir));
   WASINET_TRY(std::span<uint8_t> out, c.memory.bytes(buf, buf_len));
-  if (!c.memory.contains(bufused, 4)) return Errno::fault;
+  WASINET_CHECK(c.memory.check_range<uint32_t>(bufused));
   size_t used = 0;
   auto put = [&](const void* data, size_t len) {
     const size_t n = std::min(len, out.size() - used);

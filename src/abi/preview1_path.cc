@@ -54,13 +54,14 @@ Errno path_open(Call& c, uint32_t fd, uint32_t dirflags, uint32_t path, uint32_t
   Rights needed = rights::path_open;
   if (oflags & wasi::oflags::creat) needed |= rights::path_create_file;
   if (oflags & wasi::oflags::trunc) needed |= rights::path_filestat_set_size;
-  WASINET_TRY(auto dir, get_dir(c, fd, needed));
-  WASINET_TRY(wasi::FdEntry * parent, c.ctx.fds.get(fd));
+  // The directory and its entry's rights, from one lookup (as get_dir).
+  WASINET_TRY(auto parent, c.ctx.fds.get_typed<wasi::Directory>(fd, needed, Errno::notdir));
+  const std::shared_ptr<wasi::Directory>& dir = parent.object;
   WASINET_TRY(std::string_view p, c.memory.string(path, path_len));
-  if (!c.memory.contains(fd_out, 4)) return Errno::fault;
+  WASINET_CHECK(c.memory.check_range<uint32_t>(fd_out));
 
-  Rights base = rights_base & parent->rights_inheriting;
-  Rights inheriting = rights_inheriting & parent->rights_inheriting;
+  Rights base = rights_base & parent.entry->rights_inheriting;
+  Rights inheriting = rights_inheriting & parent.entry->rights_inheriting;
   if (dir->read_only()) {
     base &= ~rights::mutating;
     inheriting &= ~rights::mutating;
@@ -78,7 +79,7 @@ Errno path_open(Call& c, uint32_t fd, uint32_t dirflags, uint32_t path, uint32_t
 
   wasi::FdEntry entry;
   if (object->filetype() == wasi::Filetype::directory) {
-    entry = opened_directory_rights(parent->rights_inheriting &
+    entry = opened_directory_rights(parent.entry->rights_inheriting &
                                     (dir->read_only() ? ~rights::mutating : rights::all));
   } else {
     entry.rights_base = base & rights::regular_file;
@@ -140,7 +141,7 @@ Errno path_readlink(Call& c, uint32_t fd, uint32_t path, uint32_t path_len, uint
   WASINET_TRY(auto dir, get_dir(c, fd, rights::path_readlink));
   WASINET_TRY(std::string_view p, c.memory.string(path, path_len));
   WASINET_TRY(std::span<uint8_t> out, c.memory.bytes(buf, buf_len));
-  if (!c.memory.contains(bufused, 4)) return Errno::fault;
+  WASINET_CHECK(c.memory.check_range<uint32_t>(bufused));
   WASINET_TRY(size_t n, dir->readlink(p, out));
   return c.memory.store<uint32_t>(bufused, static_cast<uint32_t>(n));
 }
@@ -150,7 +151,7 @@ Errno path_filestat_get(Call& c, uint32_t fd, uint32_t flags, uint32_t path, uin
   if (!valid_lookupflags(flags)) return Errno::inval;
   WASINET_TRY(auto dir, get_dir(c, fd, rights::path_filestat_get));
   WASINET_TRY(std::string_view p, c.memory.string(path, path_len));
-  if (!c.memory.contains(out, sizeof(WasiFilestat))) return Errno::fault;
+  WASINET_CHECK(c.memory.check_range<WasiFilestat>(out));
   WASINET_TRY(wasi::Filestat st, dir->path_filestat(flags, p));
   return store_filestat(c.memory, out, st);
 }
@@ -158,7 +159,7 @@ Errno path_filestat_get(Call& c, uint32_t fd, uint32_t flags, uint32_t path, uin
 Errno path_filestat_set_times(Call& c, uint32_t fd, uint32_t flags, uint32_t path,
                               uint32_t path_len, uint64_t atim, uint64_t mtim,
                               uint32_t fst_flags) {
-  if (!valid_lookupflags(flags) || (fst_flags & ~uint32_t{0xF})) return Errno::inval;
+  if (!valid_lookupflags(flags) || (fst_flags & ~uint32_t{wasi::fstflags::all})) return Errno::inval;
   WASINET_TRY(auto dir, get_dir(c, fd, rights::path_filestat_set_times));
   WASINET_TRY(std::string_view p, c.memory.string(path, path_len));
   return dir->path_set_times(flags, p, {atim, mtim, static_cast<uint16_t>(fst_flags)});

@@ -3,34 +3,24 @@
 //
 // Every Go timer and every netpoller wait comes through here, so small
 // calls use stack storage rather than the heap.
-#include <memory>
+#include <span>
 
 #include "abi/host_function.hh"
 #include "abi/layout.hh"
 #include "abi/preview1.hh"
+#include "os/small_buffer.hh"
 #include "wasi/poll.hh"
+#include "net/drain.hh"
 
 namespace wasinet::abi {
 namespace {
 
 using wasi::Errno;
 
+// Inline storage for the common small call (os/small_buffer.hh).
 constexpr size_t kInline = 16;
 
-// n elements, inline up to N.
-template <class T, size_t N>
-class Buffer {
- public:
-  explicit Buffer(size_t n) : size_(n) {
-    if (n > N) heap_ = std::make_unique<T[]>(n);
-  }
-  std::span<T> span() noexcept { return {heap_ ? heap_.get() : inline_, size_}; }
-
- private:
-  T inline_[N]{};
-  std::unique_ptr<T[]> heap_;
-  size_t size_;
-};
+bool drain_scan(void* ctx) { return net::drain_scan(*static_cast<wasi::Context*>(ctx)); }
 
 // Every range is checked before anything blocks, so a bad `out` or
 // `nevents` pointer is EFAULT at once rather than after the wait. Struct
@@ -41,13 +31,13 @@ Errno poll_oneoff(Call& c, uint32_t in, uint32_t out, uint32_t nsubscriptions,
                   uint32_t nevents_ptr) {
   if (nsubscriptions == 0) return Errno::inval;
   const uint64_t n = nsubscriptions;
-  if (!c.memory.contains(in, n * sizeof(WasiSubscription))) return Errno::fault;
-  if (!c.memory.contains(out, n * sizeof(WasiEvent))) return Errno::fault;
-  if (!c.memory.contains(nevents_ptr, sizeof(uint32_t))) return Errno::fault;
+  WASINET_CHECK(c.memory.check_range<WasiSubscription>(in, n));
+  WASINET_CHECK(c.memory.check_range<WasiEvent>(out, n));
+  WASINET_CHECK(c.memory.check_range<uint32_t>(nevents_ptr));
   // Bounds host allocation before making any (see kMaxSubscriptions).
   if (n > wasi::kMaxSubscriptions) return Errno::inval;
 
-  Buffer<wasi::Subscription, kInline> subs_buf(n);
+  os::SmallBuffer<wasi::Subscription, kInline> subs_buf(n);
   std::span<wasi::Subscription> subs = subs_buf.span();
   for (uint32_t i = 0; i < nsubscriptions; ++i) {
     WASINET_TRY(const WasiSubscription raw,
@@ -72,10 +62,14 @@ Errno poll_oneoff(Call& c, uint32_t in, uint32_t out, uint32_t nsubscriptions,
     }
   }
 
-  Buffer<wasi::Event, kInline> events_buf(n);
+  os::SmallBuffer<wasi::Event, kInline> events_buf(n);
   std::span<wasi::Event> events = events_buf.span();
   const wasi::PollOptions options{.wake_fd = c.ctx.wake ? c.ctx.wake->fd() : -1,
-                                  .registry = &c.ctx.poll_registry};
+                                  .registry = &c.ctx.poll_registry,
+                                  .drain_fd = c.ctx.drain_event ? c.ctx.drain_event->fd() : -1,
+                                  .draining = &c.ctx.draining,
+                                  .drain_scan = drain_scan,
+                                  .drain_arg = &c.ctx};
   WASINET_TRY(const size_t count, wasi::poll_oneoff(c.ctx.fds, subs, events, options));
 
   for (size_t i = 0; i < count; ++i) {

@@ -8,7 +8,7 @@
 // guest-visible NONBLOCK flag.
 #include "abi/host_function.hh"
 #include "abi/preview1.hh"
-#include "abi/retry_guarded.hh"
+#include "net/retry_guard.hh"
 #include "net/socket_calls.hh"
 
 namespace wasinet::abi {
@@ -17,17 +17,13 @@ namespace {
 using wasi::Errno;
 namespace rights = wasi::rights;
 
-Errno check_socket(Call& c, uint32_t fd, wasi::Rights required) {
-  return net::socket_of(c.ctx, fd, required).error();
-}
-
 // The new fd's mode comes from `flags`: 0 blocking, FDFLAGS_NONBLOCK not.
 Errno sock_accept(Call& c, uint32_t fd, uint32_t flags, uint32_t ro_fd) {
-  WASINET_CHECK(check_socket(c, fd, rights::sock_accept));
+  WASINET_TRY(const net::SocketFd s, net::socket_of(c.ctx, fd, rights::sock_accept));
   if (flags & ~uint32_t{wasi::fdflags::nonblock}) return Errno::inval;
-  if (!c.memory.contains(ro_fd, 4)) return Errno::fault;
-  WASINET_TRY(net::AcceptedFd accepted, retry_guarded(c.ctx, fd, [&] {
-                return net::accept(c.ctx, fd, static_cast<uint16_t>(flags));
+  WASINET_CHECK(c.memory.check_range<uint32_t>(ro_fd));
+  WASINET_TRY(net::AcceptedFd accepted, net::retry_guarded(c.ctx, s.socket, [&] {
+                return net::accept(c.ctx, s, static_cast<uint16_t>(flags));
               }));
   return c.memory.store<uint32_t>(ro_fd, accepted.fd);
 }
@@ -35,15 +31,16 @@ Errno sock_accept(Call& c, uint32_t fd, uint32_t flags, uint32_t ro_fd) {
 Errno sock_recv(Call& c, uint32_t fd, uint32_t ri_data, uint32_t ri_data_len, uint32_t ri_flags,
                 uint32_t ro_datalen, uint32_t ro_flags) {
   namespace ri = wasi::riflags;
-  WASINET_CHECK(check_socket(c, fd, rights::fd_read));
+  WASINET_TRY(const net::SocketFd s, net::socket_of(c.ctx, fd, rights::fd_read));
   if (ri_flags & ~uint32_t{ri::recv_peek | ri::recv_waitall}) return Errno::inval;
   WASINET_TRY(auto bufs, c.memory.iovecs(ri_data, ri_data_len));
-  if (!c.memory.contains(ro_datalen, 4) || !c.memory.contains(ro_flags, 2)) return Errno::fault;
+  WASINET_CHECK(c.memory.check_range<uint32_t>(ro_datalen));
+  WASINET_CHECK(c.memory.check_range<uint16_t>(ro_flags));
   net::RecvOptions options;
   options.peek = ri_flags & ri::recv_peek;
   options.waitall = ri_flags & ri::recv_waitall;
   WASINET_TRY(net::ReceivedFrom r,
-              retry_guarded(c.ctx, fd, [&] { return net::recv(c.ctx, fd, bufs, options); }));
+              net::retry_guarded(c.ctx, s.socket, [&] { return net::recv(c.ctx, s, bufs, options); }));
   WASINET_CHECK(c.memory.store<uint32_t>(ro_datalen, static_cast<uint32_t>(r.bytes)));
   const uint16_t out = r.truncated ? wasi::roflags::recv_data_truncated : 0;
   return c.memory.store<uint16_t>(ro_flags, out);
@@ -52,19 +49,19 @@ Errno sock_recv(Call& c, uint32_t fd, uint32_t ri_data, uint32_t ri_data_len, ui
 // preview1 defines no send flags: anything but 0 is EINVAL.
 Errno sock_send(Call& c, uint32_t fd, uint32_t si_data, uint32_t si_data_len, uint32_t si_flags,
                 uint32_t so_datalen) {
-  WASINET_CHECK(check_socket(c, fd, rights::fd_write));
+  WASINET_TRY(const net::SocketFd s, net::socket_of(c.ctx, fd, rights::fd_write));
   if (si_flags != 0) return Errno::inval;
   WASINET_TRY(auto bufs, c.memory.iovecs(si_data, si_data_len));
-  if (!c.memory.contains(so_datalen, 4)) return Errno::fault;
-  WASINET_TRY(size_t sent, net::send(c.ctx, fd, bufs, nullptr));
+  WASINET_CHECK(c.memory.check_range<uint32_t>(so_datalen));
+  WASINET_TRY(size_t sent, net::send(c.ctx, s, bufs, nullptr));
   return c.memory.store<uint32_t>(so_datalen, static_cast<uint32_t>(sent));
 }
 
 Errno sock_shutdown(Call& c, uint32_t fd, uint32_t how) {
   namespace sd = wasi::sdflags;
-  WASINET_CHECK(check_socket(c, fd, rights::sock_shutdown));
+  WASINET_TRY(const net::SocketFd s, net::socket_of(c.ctx, fd, rights::sock_shutdown));
   if (how == 0 || (how & ~uint32_t{sd::rd | sd::wr})) return Errno::inval;
-  return net::shutdown(c.ctx, fd, how & sd::rd, how & sd::wr);
+  return net::shutdown(c.ctx, s, how & sd::rd, how & sd::wr);
 }
 
 }  // namespace

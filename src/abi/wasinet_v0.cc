@@ -16,8 +16,8 @@
 
 #include "abi/host_function.hh"
 #include "abi/raw_socket_address.hh"
-#include "abi/retry_guarded.hh"
 #include "abi/socket_option.hh"
+#include "net/retry_guard.hh"
 #include "net/socket_calls.hh"
 
 namespace wasinet::abi {
@@ -36,8 +36,6 @@ constexpr uint32_t kMsgPeek = 0x2, kMsgTrunc = 0x20, kMsgDontwait = 0x40, kMsgWa
 // Every wasinet_v0 socket is NONBLOCK (fd_fdstat_get reports it): the
 // existing guests retry EAGAIN and wait through poll_oneoff.
 constexpr uint16_t kSocketFdflags = wasi::fdflags::nonblock;
-
-Errno check_socket(Call& c, uint32_t fd) { return net::socket_of(c.ctx, fd).error(); }
 
 std::optional<net::Family> family_of_host(uint32_t af) {
   switch (af) {
@@ -60,10 +58,6 @@ Result<net::Address> read_address(Call& c, uint32_t ptr, uint32_t len) {
   return decode_socket_address(raw);
 }
 
-Errno check_out(Call& c, uint32_t ptr, uint32_t len) {
-  return c.memory.contains(ptr, len) ? Errno::success : Errno::fault;
-}
-
 // compat: the Go guest library's iovec is a Go struct {unsafe.Pointer,
 // uint32}, and Go's wasm port has 8-byte pointers: each entry is 16 bytes,
 // {u64 buf, u32 len, 4 bytes of padding}, not preview1's 8. A buf beyond
@@ -71,7 +65,7 @@ Errno check_out(Call& c, uint32_t ptr, uint32_t len) {
 Result<std::vector<std::span<uint8_t>>> v0_iovecs(Call& c, uint32_t ptr, uint32_t count) {
   constexpr uint32_t kIovMax = 1024, kEntrySize = 16;
   if (count > kIovMax) return Errno::inval;
-  if (!c.memory.contains(ptr, uint64_t{count} * kEntrySize)) return Errno::fault;
+  WASINET_CHECK(c.memory.check_range(ptr, uint64_t{count} * kEntrySize));
   std::vector<std::span<uint8_t>> out;
   out.reserve(count);
   for (uint32_t i = 0; i < count; ++i) {
@@ -99,32 +93,35 @@ Errno sock_open(Call& c, uint32_t af, uint32_t socktype, uint32_t proto, uint32_
   if (!family) return Errno::afnosupport;
   const uint32_t type = socktype & ~(kSockNonblock | kSockCloexec);
   if (type != kSockStream && type != kSockDgram) return Errno::notsup;
-  WASINET_CHECK(check_out(c, fd_out, 4));
+  WASINET_CHECK(c.memory.check_range<uint32_t>(fd_out));
   WASINET_TRY(wasi::Fd fd, net::open_socket(c.ctx, *family, static_cast<net::SocketType>(type),
                                             static_cast<int32_t>(proto), kSocketFdflags));
   return c.memory.store<uint32_t>(fd_out, fd);
 }
 
 Errno sock_bind(Call& c, uint32_t fd, uint32_t addr, uint32_t addrlen) {
-  WASINET_CHECK(check_socket(c, fd));
+  WASINET_TRY(const net::SocketFd s, net::socket_of(c.ctx, fd));
   WASINET_TRY(net::Address a, read_address(c, addr, addrlen));
-  return net::bind(c.ctx, fd, a);
+  return net::bind(c.ctx, s, a);
 }
 
 Errno sock_connect(Call& c, uint32_t fd, uint32_t addr, uint32_t addrlen) {
-  WASINET_CHECK(check_socket(c, fd));
+  WASINET_TRY(const net::SocketFd s, net::socket_of(c.ctx, fd));
   WASINET_TRY(net::Address a, read_address(c, addr, addrlen));
-  return net::connect(c.ctx, fd, a);
+  return net::connect(c.ctx, s, a);
 }
 
-Errno sock_listen(Call& c, uint32_t fd, int32_t backlog) { return net::listen(c.ctx, fd, backlog); }
+Errno sock_listen(Call& c, uint32_t fd, int32_t backlog) {
+  WASINET_TRY(const net::SocketFd s, net::socket_of(c.ctx, fd));
+  return net::listen(c.ctx, s, backlog);
+}
 
 Errno sock_accept(Call& c, uint32_t fd, uint32_t nfd_out, uint32_t addr, uint32_t addrlen) {
-  WASINET_CHECK(check_socket(c, fd));
-  WASINET_CHECK(check_out(c, nfd_out, 4));
+  WASINET_TRY(const net::SocketFd s, net::socket_of(c.ctx, fd));
+  WASINET_CHECK(c.memory.check_range<uint32_t>(nfd_out));
   WASINET_TRY(std::span<uint8_t> peer_out, address_range(c, addr, addrlen));
-  WASINET_TRY(net::AcceptedFd accepted, retry_guarded(c.ctx, fd, [&] {
-                return net::accept(c.ctx, fd, kSocketFdflags);
+  WASINET_TRY(net::AcceptedFd accepted, net::retry_guarded(c.ctx, s.socket, [&] {
+                return net::accept(c.ctx, s, kSocketFdflags);
               }));
   encode_socket_address(accepted.peer, peer_out);
   return c.memory.store<uint32_t>(nfd_out, accepted.fd);
@@ -132,18 +129,18 @@ Errno sock_accept(Call& c, uint32_t fd, uint32_t nfd_out, uint32_t addr, uint32_
 
 Errno sock_getsockopt(Call& c, uint32_t fd, uint32_t level, uint32_t name, uint32_t val,
                       uint32_t vallen) {
-  WASINET_CHECK(check_socket(c, fd));
+  WASINET_TRY(const net::SocketFd s, net::socket_of(c.ctx, fd));
   WASINET_TRY(OptionTarget target, socket_option(level, name));
   WASINET_TRY(std::span<uint8_t> out, c.memory.bytes(val, vallen));
   switch (target.kind) {
     case OptionTarget::Kind::integer: {
       if (out.size() < 4) return Errno::inval;
-      WASINET_TRY(int value, net::get_option(c.ctx, fd, target.option));
+      WASINET_TRY(int value, net::get_option(c.ctx, s, target.option));
       return c.memory.store<int32_t>(val, value);
     }
     case OptionTarget::Kind::pending_error: {
       if (out.size() < 4) return Errno::inval;
-      WASINET_TRY(net::PendingError pending, net::take_error(c.ctx, fd));
+      WASINET_TRY(net::PendingError pending, net::take_error(c.ctx, s));
       WASINET_CHECK(c.memory.store<uint32_t>(val, static_cast<uint16_t>(pending.error)));
       // compat: existing guests look only at the errno of this call to
       // learn that a non-blocking connect failed.
@@ -151,7 +148,7 @@ Errno sock_getsockopt(Call& c, uint32_t fd, uint32_t level, uint32_t name, uint3
     }
     case OptionTarget::Kind::timeout: {
       if (out.size() < kTimevalSize) return Errno::inval;
-      WASINET_TRY(auto left, net::get_timeout(c.ctx, fd, target.direction));
+      WASINET_TRY(auto left, net::get_timeout(c.ctx, s, target.direction));
       encode_timeval(left, out.first<kTimevalSize>());
       return Errno::success;
     }
@@ -161,7 +158,7 @@ Errno sock_getsockopt(Call& c, uint32_t fd, uint32_t level, uint32_t name, uint3
 
 Errno sock_setsockopt(Call& c, uint32_t fd, uint32_t level, uint32_t name, uint32_t val,
                       uint32_t vallen) {
-  WASINET_CHECK(check_socket(c, fd));
+  WASINET_TRY(const net::SocketFd s, net::socket_of(c.ctx, fd));
   WASINET_TRY(OptionTarget target, socket_option(level, name));
   WASINET_TRY(std::span<uint8_t> in, c.memory.bytes(val, vallen));
   switch (target.kind) {
@@ -169,14 +166,14 @@ Errno sock_setsockopt(Call& c, uint32_t fd, uint32_t level, uint32_t name, uint3
       if (in.size() < 4) return Errno::inval;
       int32_t value;
       std::memcpy(&value, in.data(), 4);
-      return net::set_option(c.ctx, fd, target.option, value);
+      return net::set_option(c.ctx, s, target.option, value);
     }
     case OptionTarget::Kind::pending_error:
       return Errno::noprotoopt;  // read-only, as on Linux
     case OptionTarget::Kind::timeout: {
       if (in.size() < kTimevalSize) return Errno::inval;
       WASINET_TRY(auto timeout, decode_timeval(in.first<kTimevalSize>()));
-      return net::set_timeout(c.ctx, fd, target.direction, timeout);
+      return net::set_timeout(c.ctx, s, target.direction, timeout);
     }
   }
   return Errno::noprotoopt;
@@ -184,11 +181,11 @@ Errno sock_setsockopt(Call& c, uint32_t fd, uint32_t level, uint32_t name, uint3
 
 // sock_getlocaladdr and sock_getpeeraddr: one of the socket's addresses,
 // as the core reports it (`which`).
-template <wasi::Result<net::Address> (*which)(wasi::Context&, wasi::Fd)>
+template <wasi::Result<net::Address> (*which)(wasi::Context&, const net::SocketFd&)>
 Errno sock_address(Call& c, uint32_t fd, uint32_t addr, uint32_t addrlen) {
-  WASINET_CHECK(check_socket(c, fd));
+  WASINET_TRY(const net::SocketFd s, net::socket_of(c.ctx, fd));
   WASINET_TRY(std::span<uint8_t> out, address_range(c, addr, addrlen));
-  WASINET_TRY(net::Address a, which(c.ctx, fd));
+  WASINET_TRY(net::Address a, which(c.ctx, s));
   encode_socket_address(a, out);
   return Errno::success;
 }
@@ -196,14 +193,14 @@ Errno sock_address(Call& c, uint32_t fd, uint32_t addr, uint32_t addrlen) {
 Errno sock_recv_from(Call& c, uint32_t fd, uint32_t iovs, uint32_t iovslen, uint32_t oob,
                      uint32_t ooblen, uint32_t addr, uint32_t addrlen, uint32_t iflags,
                      uint32_t nread_out, uint32_t oflags_out) {
-  WASINET_CHECK(check_socket(c, fd));
+  WASINET_TRY(const net::SocketFd s, net::socket_of(c.ctx, fd));
   if (iflags & ~(kMsgPeek | kMsgWaitall | kMsgDontwait)) return Errno::inval;
   WASINET_TRY(auto bufs, v0_iovecs(c, iovs, iovslen));
   // No control messages are ever returned, but the range must be sound.
-  WASINET_CHECK(check_out(c, oob, ooblen));
+  WASINET_CHECK(c.memory.check_range(oob, ooblen));
   WASINET_TRY(std::span<uint8_t> from_out, address_range(c, addr, addrlen));
-  WASINET_CHECK(check_out(c, nread_out, 4));
-  WASINET_CHECK(check_out(c, oflags_out, 4));
+  WASINET_CHECK(c.memory.check_range<uint32_t>(nread_out));
+  WASINET_CHECK(c.memory.check_range<uint32_t>(oflags_out));
   net::RecvOptions options;
   options.peek = iflags & kMsgPeek;
   options.waitall = iflags & kMsgWaitall;
@@ -212,7 +209,7 @@ Errno sock_recv_from(Call& c, uint32_t fd, uint32_t iovs, uint32_t iovslen, uint
   // the guest made blocking the call follows the fd (the core has no
   // per-call override for receives yet).
   WASINET_TRY(net::ReceivedFrom r,
-              retry_guarded(c.ctx, fd, [&] { return net::recv(c.ctx, fd, bufs, options); }));
+              net::retry_guarded(c.ctx, s.socket, [&] { return net::recv(c.ctx, s, bufs, options); }));
   if (r.from) encode_socket_address(*r.from, from_out);
   WASINET_CHECK(c.memory.store<uint32_t>(nread_out, static_cast<uint32_t>(r.bytes)));
   return c.memory.store<uint32_t>(oflags_out, r.truncated ? kMsgTrunc : 0);
@@ -221,19 +218,19 @@ Errno sock_recv_from(Call& c, uint32_t fd, uint32_t iovs, uint32_t iovslen, uint
 Errno sock_send_to(Call& c, uint32_t fd, uint32_t iovs, uint32_t iovslen, uint32_t oob,
                    uint32_t ooblen, uint32_t addr, uint32_t addrlen, uint32_t flags,
                    uint32_t nwritten_out) {
-  WASINET_TRY(std::shared_ptr<net::Socket> socket, net::socket_of(c.ctx, fd));
+  WASINET_TRY(const net::SocketFd s, net::socket_of(c.ctx, fd));
   if (flags & ~(kMsgDontwait | kMsgNosignal)) return Errno::inval;
   WASINET_TRY(auto bufs, v0_iovecs(c, iovs, iovslen));
-  WASINET_CHECK(check_out(c, oob, ooblen));  // control data is ignored
-  WASINET_CHECK(check_out(c, nwritten_out, 4));
+  WASINET_CHECK(c.memory.check_range(oob, ooblen));  // control data is ignored
+  WASINET_CHECK(c.memory.check_range<uint32_t>(nwritten_out));
   const bool dontwait = flags & kMsgDontwait;
   size_t sent = 0;
-  if (socket->type() == net::SocketType::stream) {
+  if (s.socket->type() == net::SocketType::stream) {
     // compat: stream guests pass their peer's address on every write (an
     // accepted unix peer's may even be empty): it is not read at all. And
     // they neither retry EAGAIN nor loop on short writes, so the whole
     // buffer goes out unless the guest asked for MSG_DONTWAIT.
-    WASINET_TRY(sent, net::send(c.ctx, fd, bufs, nullptr,
+    WASINET_TRY(sent, net::send(c.ctx, s, bufs, nullptr,
                                 dontwait ? net::SendWait::nonblocking : net::SendWait::all));
   } else {
     std::optional<net::Address> to;
@@ -242,16 +239,16 @@ Errno sock_send_to(Call& c, uint32_t fd, uint32_t iovs, uint32_t iovslen, uint32
     }
     std::optional<net::SendWait> wait;
     if (dontwait) wait = net::SendWait::nonblocking;
-    WASINET_TRY(sent, net::send(c.ctx, fd, bufs, to ? &*to : nullptr, wait));
+    WASINET_TRY(sent, net::send(c.ctx, s, bufs, to ? &*to : nullptr, wait));
   }
   return c.memory.store<uint32_t>(nwritten_out, static_cast<uint32_t>(sent));
 }
 
 Errno sock_shutdown(Call& c, uint32_t fd, uint32_t how) {
-  WASINET_CHECK(check_socket(c, fd));
+  WASINET_TRY(const net::SocketFd s, net::socket_of(c.ctx, fd));
   constexpr uint32_t kRead = 1, kWrite = 2;
   if (how == 0 || (how & ~(kRead | kWrite))) return Errno::inval;
-  return net::shutdown(c.ctx, fd, how & kRead, how & kWrite);
+  return net::shutdown(c.ctx, s, how & kRead, how & kWrite);
 }
 
 Errno sock_getaddrip(Call& c, uint32_t network, uint32_t networklen, uint32_t host,
@@ -259,23 +256,15 @@ Errno sock_getaddrip(Call& c, uint32_t network, uint32_t networklen, uint32_t ho
   WASINET_TRY(std::string_view net_name, c.memory.string(network, networklen));
   WASINET_TRY(std::string_view host_name, c.memory.string(host, hostlen));
   WASINET_TRY(std::span<uint8_t> dest, c.memory.bytes(out, outmax));
-  WASINET_CHECK(check_out(c, outlen_out, 4));
+  WASINET_CHECK(c.memory.check_range<uint32_t>(outlen_out));
   WASINET_TRY(std::vector<net::Address> addresses, net::resolve_host(c.ctx, net_name, host_name));
   constexpr size_t kIpSize = 16;
   size_t used = 0;
   for (const net::Address& a : addresses) {
     if (used + kIpSize > dest.size()) break;
-    uint8_t* ip = dest.data() + used;
-    if (a.family == net::Family::inet) {
-      // ::ffff:a.b.c.d, which Go's net.IP reads back as the IPv4 address.
-      std::memset(ip, 0, 10);
-      ip[10] = ip[11] = 0xff;
-      std::memcpy(ip + 12, a.ip.data(), 4);
-    } else if (a.family == net::Family::inet6) {
-      std::memcpy(ip, a.ip.data(), kIpSize);
-    } else {
-      continue;
-    }
+    if (a.family == net::Family::unix_) continue;
+    // IPv4 as ::ffff:a.b.c.d, which Go's net.IP reads back as the IPv4 address.
+    std::memcpy(dest.data() + used, a.v4_mapped().ip.data(), kIpSize);
     used += kIpSize;
   }
   return c.memory.store<uint32_t>(outlen_out, static_cast<uint32_t>(used));
@@ -285,7 +274,7 @@ Errno sock_getaddrport(Call& c, uint32_t network, uint32_t networklen, uint32_t 
                        uint32_t servicelen, uint32_t port_out) {
   WASINET_TRY(std::string_view net_name, c.memory.string(network, networklen));
   WASINET_TRY(std::string_view service_name, c.memory.string(service, servicelen));
-  WASINET_CHECK(check_out(c, port_out, 4));
+  WASINET_CHECK(c.memory.check_range<uint32_t>(port_out));
   WASINET_TRY(uint16_t port, net::resolve_port(c.ctx, net_name, service_name));
   return c.memory.store<uint32_t>(port_out, port);
 }

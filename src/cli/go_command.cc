@@ -19,6 +19,7 @@
 
 #include "cli/go_overlay.hh"
 #include "os/unique_fd.hh"
+#include "runtime/exit_codes.hh"
 #include "wasinet/error.hh"
 
 namespace wasinet::cli {
@@ -26,8 +27,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int kExitUsage = 2;
-constexpr int kExitSetup = 125;
+using runtime::kExitUsage;
+constexpr int kExitSetup = runtime::kExitHostError;
 
 constexpr const char* kHelp = R"(Usage: wasinet go build|test|run|vet [wasinet run flags] [go flags] [packages]
 

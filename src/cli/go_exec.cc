@@ -22,13 +22,14 @@
 #include <vector>
 
 #include "cli/go_command.hh"
+#include "runtime/exit_codes.hh"
 
 namespace wasinet::cli {
 namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int kExitSetup = 125;
+constexpr int kExitSetup = runtime::kExitHostError;
 
 volatile sig_atomic_t g_child = 0;
 

@@ -40,7 +40,7 @@ void add_limit_flags(CLI::App& run, LimitFlags& flags) {
       ->type_name("SIZE");
 }
 
-void parse_limit_flags(const LimitFlags& flags, RunConfig& config) {
+void parse_limit_flags(const LimitFlags& flags, GuestOptions& config) {
   if (!flags.max_conns.empty())
     config.max_conns = runtime::parse_count("--max-conns", flags.max_conns, 1);
   if (!flags.max_memory.empty())
@@ -58,7 +58,7 @@ void parse_limit_flags(const LimitFlags& flags, RunConfig& config) {
   if (!flags.max_fds.empty()) (void)runtime::parse_count("--max-fds", flags.max_fds, 3);
 }
 
-void apply_fd_limit(const LimitFlags& flags, RunConfig& config) {
+void apply_fd_limit(const LimitFlags& flags, GuestOptions& config) {
   const size_t host = runtime::raise_fd_limit();
   const size_t capacity = runtime::guest_fd_capacity(host);
   if (flags.max_fds.empty()) {

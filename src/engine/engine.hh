@@ -1,7 +1,11 @@
 #pragma once
 // The engine binding: compile, cache, instantiate and run a module with a set
-// of host functions. Only src/engine/*.cc include engine headers, so another
-// engine could stand behind this interface.
+// of host functions. Engine-neutral: it names no wasmtime type and no layer
+// above it (host functions see guest memory as bytes; abi/host_function.hh
+// makes the checked view). Only src/engine/ (and the wasmtime-facing
+// embedding API, src/embed/) include engine headers, so another engine
+// could stand behind this interface.
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -10,13 +14,14 @@
 #include <string_view>
 #include <vector>
 
-#include "abi/guest_memory.hh"
 #include "wasinet/config.hh"
 #include "wasinet/error.hh"
 
 namespace wasinet::engine {
 
-enum class ValType : uint8_t { i32, i64 };
+// The value types of host functions. `other` (f32, f64, v128, references)
+// appears only in the signature of an import: no host function takes it.
+enum class ValType : uint8_t { i32, i64, other };
 
 // What a host function hands back to the engine.
 struct HostReturn {
@@ -27,10 +32,9 @@ struct HostReturn {
 };
 
 // A host function: `args` holds the parameters widened to 64 bits (i32 values
-// zero-extended); `memory` views the calling instance's exported "memory"
-// (empty if it has none).
-using HostCallback = HostReturn (*)(void* host, const abi::GuestMemory& memory,
-                                    const uint64_t* args);
+// zero-extended); `memory` is the calling instance's exported "memory" as it
+// is during this call (empty if it has none).
+using HostCallback = HostReturn (*)(void* host, std::span<uint8_t> memory, const uint64_t* args);
 
 struct HostFunction {
   std::string module;
@@ -44,6 +48,10 @@ struct Import {
   std::string module;
   std::string name;
   bool is_function = false;
+  // The function's signature (for is_function): the host function linked
+  // to it must have exactly this one.
+  std::vector<ValType> params;
+  std::vector<ValType> results;
 };
 
 struct EngineOptions {
@@ -68,6 +76,10 @@ struct RunLimits {
   // Bytes each linear memory may reach: memory.grow beyond fails (returns
   // -1, as when the module's own maximum is reached). 0: no cap.
   uint64_t max_memory = 0;
+  // When it reads true at the entry or the return of a host call, the
+  // guest traps there (RunOutcome::stopped): how one guest is stopped
+  // without epoch checks. Null: never. Must outlive the run.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 // The module's memory starts above RunLimits::max_memory: it cannot run.
@@ -82,6 +94,7 @@ struct RunOutcome {
   int exit_code = 0;          // for `exited`
   std::string message;        // for `trapped`: the engine's reason, one line
   bool stack_exhausted = false;  // `trapped` because max_wasm_stack ran out
+  bool stopped = false;  // `interrupted` because RunLimits::stop was set
   uint64_t memory_bytes = 0;  // the size of the guest's exported "memory" at the end
 };
 
@@ -101,7 +114,6 @@ class Engine {
   // Loads a module precompiled by this engine (serialize()); throws
   // wasinet::Error when it was built by an incompatible engine or config.
   Module deserialize_file(const std::filesystem::path& path) const;
-  Module deserialize(std::span<const uint8_t> bytes) const;
 
   // Instantiates `module` with `functions` (every import must be among
   // them) and runs its `_start` export, on a thread of its own whose stack

@@ -11,7 +11,7 @@ wasm_valtype_t* to_engine(ValType t) {
   return wasm_valtype_new(t == ValType::i32 ? WASM_I32 : WASM_I64);
 }
 
-abi::GuestMemory caller_memory(wasmtime_caller_t* caller, wasmtime_context_t* context,
+std::span<uint8_t> caller_memory(wasmtime_caller_t* caller, wasmtime_context_t* context,
                                GuestState& state) {
   if (!state.cache_memory || !state.memory_resolved) {
     state.has_memory = false;
@@ -27,8 +27,17 @@ abi::GuestMemory caller_memory(wasmtime_caller_t* caller, wasmtime_context_t* co
   }
   if (!state.has_memory) return {};
   // Looked up on every call: memory.grow may have moved or grown it.
-  return abi::GuestMemory(wasmtime_memory_data(context, &state.memory),
-                          wasmtime_memory_data_size(context, &state.memory));
+  return {wasmtime_memory_data(context, &state.memory),
+          wasmtime_memory_data_size(context, &state.memory)};
+}
+
+bool stop_requested(const GuestState& state) {
+  return state.stop && state.stop->load(std::memory_order_relaxed);
+}
+
+wasm_trap_t* stop_trap(GuestState& state) {
+  state.stopped = true;
+  return wasmtime_trap_new(kStopTrap.data(), kStopTrap.size());
 }
 
 // The engine's raw calling convention: no allocation, no type checks at
@@ -38,8 +47,9 @@ wasm_trap_t* trampoline(void* env, wasmtime_caller_t* caller, wasmtime_val_raw_t
   const auto* bound = static_cast<const BoundFunction*>(env);
   const HostFunction& fn = *bound->function;
   GuestState& state = *bound->state;
+  if (stop_requested(state)) return stop_trap(state);
   wasmtime_context_t* context = wasmtime_caller_context(caller);
-  const abi::GuestMemory memory = caller_memory(caller, context, state);
+  const std::span<uint8_t> memory = caller_memory(caller, context, state);
   uint64_t args[kMaxParams];
   const size_t n = fn.params.size();  // checked against kMaxParams in define()
   for (size_t i = 0; i < n; ++i) {
@@ -53,6 +63,9 @@ wasm_trap_t* trampoline(void* env, wasmtime_caller_t* caller, wasmtime_val_raw_t
     return wasmtime_trap_new(kExitTrap.data(), kExitTrap.size());
   }
   if (r.trap) return wasmtime_trap_new(r.trap, std::strlen(r.trap));
+  // A stop that came while the call waited: the guest ends before it acts
+  // on the EINTR it would get.
+  if (stop_requested(state)) return stop_trap(state);
   if (!fn.results.empty()) {
     if (fn.results[0] == ValType::i32)
       values[0].i32 = static_cast<int32_t>(r.value);

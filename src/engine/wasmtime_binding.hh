@@ -1,7 +1,9 @@
 #pragma once
 // Binds engine::HostFunctions to a wasmtime linker: the one trampoline
 // shared by our own runner (wasmtime_engine.cc) and the public embedding
-// API (wasmtime_embed.cc). Internal to src/engine.
+// API (src/embed/wasmtime_embed.cc). Only those two may include it: it
+// brings in wasmtime's headers.
+#include <atomic>
 #include <wasmtime.h>
 
 #include <cstdint>
@@ -18,6 +20,10 @@ struct GuestState {
   // Set by proc_exit, which then traps to unwind the guest.
   bool exited = false;
   int32_t exit_code = 0;
+  // When it reads true at a host call's entry or return, the guest traps
+  // (RunLimits::stop) and `stopped` is set.
+  const std::atomic<bool>* stop = nullptr;
+  bool stopped = false;
   // Remember the caller's "memory" export after the first call instead of
   // looking it up by name on every call. Only sound when one instance in
   // one store makes every call (our runner); an embedder may link the same
@@ -37,6 +43,9 @@ struct BoundFunction {
 
 // The most parameters a host function may take (wasinet_v0's widest has 10).
 inline constexpr size_t kMaxParams = 16;
+
+// The trap message of a guest stopped at a host call (GuestState::stop).
+inline constexpr std::string_view kStopTrap = "wasinet: stopped";
 
 // The trap message of proc_exit; the caller then finds state.exited set.
 inline constexpr std::string_view kExitTrap = "wasinet: proc_exit";

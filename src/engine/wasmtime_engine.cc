@@ -1,4 +1,6 @@
-// The wasmtime binding: the only file that includes engine headers.
+// engine/engine.hh on wasmtime: the engine, compiling, (de)serializing and
+// running modules. Host functions are bound by wasmtime_binding.cc; the
+// embedding API (src/embed/) is the only other code that sees wasmtime.
 #include <wasmtime.h>
 
 #include <algorithm>
@@ -49,6 +51,15 @@ std::string first_line(const std::string& s) {
 }
 
 std::string name_of(const wasm_name_t* n) { return std::string(n->data, n->size); }
+
+std::vector<ValType> value_types(const wasm_valtype_vec_t* types) {
+  std::vector<ValType> out;
+  for (size_t i = 0; i < types->size; ++i) {
+    const wasm_valkind_t kind = wasm_valtype_kind(types->data[i]);
+    out.push_back(kind == WASM_I32 ? ValType::i32 : kind == WASM_I64 ? ValType::i64 : ValType::other);
+  }
+  return out;
+}
 
 bool exports_function(const wasmtime_module_t* module, std::string_view name) {
   wasm_exporttype_vec_t vec;
@@ -161,16 +172,6 @@ Module Engine::compile(std::span<const uint8_t> wasm) const {
   return Module(std::move(m));
 }
 
-Module Engine::deserialize(std::span<const uint8_t> bytes) const {
-  auto m = std::make_unique<Module::Impl>();
-  if (wasmtime_error_t* e =
-          wasmtime_module_deserialize(impl_->engine, bytes.data(), bytes.size(), &m->module))
-    throw Error("cannot load precompiled module (built by another wasinet version or "
-                "configuration? recompile it with `wasinet compile`): " +
-                first_line(take_message(e)));
-  return Module(std::move(m));
-}
-
 Module Engine::deserialize_file(const std::filesystem::path& path) const {
   auto m = std::make_unique<Module::Impl>();
   if (wasmtime_error_t* e =
@@ -186,83 +187,91 @@ void Engine::interrupt_all() const { wasmtime_engine_increment_epoch(impl_->engi
 bool Engine::interruptible() const { return impl_->epoch_interruption; }
 
 namespace {
-// Engine::run's work, on the thread it made.
-RunOutcome run_on_this_thread(const Engine::Impl& impl, const Module& module,
-                              std::span<const HostFunction> functions, void* host,
-                              const RunLimits& limits) {
-  if (limits.max_memory) check_initial_memory(module.impl().module, limits.max_memory);
-  binding::GuestState data;
-  data.host = host;
-  data.cache_memory = true;  // one instance makes every call
-  wasmtime_store_t* store = wasmtime_store_new(impl.engine, nullptr, nullptr);
-  if (limits.max_memory)
-    wasmtime_store_limiter(store, static_cast<int64_t>(std::min<uint64_t>(limits.max_memory, INT64_MAX)),
-                           -1, -1, -1, -1);
-  wasmtime_context_t* context = wasmtime_store_context(store);
-  wasmtime_linker_t* linker = wasmtime_linker_new(impl.engine);
-  struct Cleanup {
-    wasmtime_store_t* store;
-    wasmtime_linker_t* linker;
-    ~Cleanup() {
-      wasmtime_linker_delete(linker);
-      wasmtime_store_delete(store);
-    }
-  } cleanup{store, linker};
 
-  if (!exports_function(module.impl().module, "_start"))
-    throw Error("the module exports no _start function: it is not a WASI command "
-                "(a reactor or a library cannot be run)");
-
-  // interrupt_all() advances the epoch by one: the guest then traps at its
-  // next epoch check (a loop header or function entry). Nothing else
-  // advances it, so an uninterrupted guest never reaches this deadline.
-  wasmtime_context_set_epoch_deadline(context, 1);
-
-  std::vector<binding::BoundFunction> bound;
-  bound.reserve(functions.size());  // the linker keeps pointers into it
-  for (const HostFunction& fn : functions) {
-    bound.push_back({&fn, &data});
-    binding::define(linker, bound.back());
+// One guest run's store and linker, deleted together.
+struct StoreAndLinker {
+  StoreAndLinker(wasm_engine_t* engine, const RunLimits& limits)
+      : store(wasmtime_store_new(engine, nullptr, nullptr)),
+        context(wasmtime_store_context(store)),
+        linker(wasmtime_linker_new(engine)) {
+    if (limits.max_memory)
+      wasmtime_store_limiter(
+          store, static_cast<int64_t>(std::min<uint64_t>(limits.max_memory, INT64_MAX)), -1, -1,
+          -1, -1);
+    // interrupt_all() advances the epoch by one: the guest then traps at
+    // its next epoch check (a loop header or function entry). Nothing else
+    // advances it, so an uninterrupted guest never reaches this deadline.
+    wasmtime_context_set_epoch_deadline(context, 1);
   }
+  ~StoreAndLinker() {
+    wasmtime_linker_delete(linker);
+    wasmtime_store_delete(store);
+  }
+  StoreAndLinker(const StoreAndLinker&) = delete;
+  StoreAndLinker& operator=(const StoreAndLinker&) = delete;
 
-  wasmtime_instance_t instance;
+  wasmtime_store_t* store;
+  wasmtime_context_t* context;
+  wasmtime_linker_t* linker;
+};
+
+// Instantiates `module`; the trap of its own start function, if it had
+// one and it trapped (null otherwise). Throws for a module that cannot be
+// instantiated (MemoryLimitError when a memory the exports and imports do
+// not show hits the cap).
+wasm_trap_t* instantiate(StoreAndLinker& s, const wasmtime_module_t* module,
+                         const RunLimits& limits, wasmtime_instance_t& instance) {
   wasm_trap_t* trap = nullptr;
   if (wasmtime_error_t* e =
-          wasmtime_linker_instantiate(linker, context, module.impl().module, &instance, &trap)) {
+          wasmtime_linker_instantiate(s.linker, s.context, module, &instance, &trap)) {
     const std::string reason = first_line(take_message(e));
-    // A memory the exports and imports do not show hits the cap here.
     if (limits.max_memory && reason.find("memory") != std::string::npos)
       throw MemoryLimitError("cannot instantiate module: " + reason + " (memory cap " +
                              byte_size(limits.max_memory) + ")");
     throw Error("cannot instantiate module: " + reason);
   }
+  return trap;
+}
 
-  RunOutcome outcome;
-  // Every way out after instantiation reports how large the memory grew.
-  auto finished = [&]() -> RunOutcome {
-    outcome.memory_bytes = exported_memory_bytes(context, instance);
-    return outcome;
-  };
-  auto finish = [&](wasm_trap_t* t) {
-    if (!t) return false;
-    if (data.exited) {
-      wasm_trap_delete(t);
-      outcome.kind = RunOutcome::Kind::exited;
-      outcome.exit_code = data.exit_code;
-      return true;
-    }
-    wasmtime_trap_code_t code;
-    const bool coded = wasmtime_trap_code(t, &code);
-    bool interrupted = coded && code == WASMTIME_TRAP_CODE_INTERRUPT;
-    outcome.kind = interrupted ? RunOutcome::Kind::interrupted : RunOutcome::Kind::trapped;
-    outcome.stack_exhausted = coded && code == WASMTIME_TRAP_CODE_STACK_OVERFLOW;
-    outcome.message = first_line(take_message(t));
-    return true;
-  };
-  // The module's own start function trapped: `instance` was never set.
-  if (finish(trap)) return outcome;
+// How a guest that did not return ended, from the trap or the error its
+// call gave back (exactly one of them; a trap raised by a host function,
+// proc_exit among them, may come back as either): proc_exit, the epoch
+// (interrupted), or a trap. Takes ownership of both.
+RunOutcome ended(const binding::GuestState& state, wasm_trap_t* trap, wasmtime_error_t* error) {
+  RunOutcome out;
+  if (state.exited) {
+    if (trap) wasm_trap_delete(trap);
+    if (error) wasmtime_error_delete(error);
+    out.kind = RunOutcome::Kind::exited;
+    out.exit_code = state.exit_code;
+    return out;
+  }
+  if (state.stopped) {
+    if (trap) wasm_trap_delete(trap);
+    if (error) wasmtime_error_delete(error);
+    out.kind = RunOutcome::Kind::interrupted;
+    out.stopped = true;
+    out.message = "stopped";
+    return out;
+  }
+  wasmtime_trap_code_t code;
+  const bool coded = trap && wasmtime_trap_code(trap, &code);
+  out.kind = coded && code == WASMTIME_TRAP_CODE_INTERRUPT ? RunOutcome::Kind::interrupted
+                                                            : RunOutcome::Kind::trapped;
+  out.stack_exhausted = coded && code == WASMTIME_TRAP_CODE_STACK_OVERFLOW;
+  if (trap) {
+    out.message = first_line(take_message(trap));
+    if (error) wasmtime_error_delete(error);
+  } else {
+    out.message = first_line(take_message(error));
+  }
+  return out;
+}
 
-  // Reactors export _initialize; commands export _start. Run what is there.
+// Runs what the instance exports of _initialize (reactors) and _start
+// (commands), in that order, until one does not return.
+RunOutcome call_entry_points(wasmtime_context_t* context, wasmtime_instance_t& instance,
+                             const binding::GuestState& state) {
   for (std::string_view entry : {"_initialize", "_start"}) {
     wasmtime_extern_t item;
     if (!wasmtime_instance_export_get(context, &instance, entry.data(), entry.size(), &item))
@@ -271,26 +280,45 @@ RunOutcome run_on_this_thread(const Engine::Impl& impl, const Module& module,
       wasmtime_extern_delete(&item);
       continue;
     }
-    trap = nullptr;
+    wasm_trap_t* trap = nullptr;
     wasmtime_error_t* e = wasmtime_func_call(context, &item.of.func, nullptr, 0, nullptr, 0, &trap);
     wasmtime_extern_delete(&item);
-    if (e) {
-      // A trap raised by a host function (proc_exit among them) comes back
-      // as an error, as does a call that could not start (wrong signature).
-      if (data.exited) {
-        wasmtime_error_delete(e);
-        outcome.kind = RunOutcome::Kind::exited;
-        outcome.exit_code = data.exit_code;
-      } else {
-        outcome.kind = RunOutcome::Kind::trapped;
-        outcome.message = first_line(take_message(e));
-      }
-      return finished();
-    }
-    if (finish(trap)) return finished();
+    if (e || trap) return ended(state, trap, e);
   }
-  return finished();
+  return RunOutcome{};
 }
+
+// Engine::run's work, on the thread it made.
+RunOutcome run_on_this_thread(wasm_engine_t* engine, const Module& module,
+                              std::span<const HostFunction> functions, void* host,
+                              const RunLimits& limits) {
+  const wasmtime_module_t* compiled = module.impl().module;
+  if (limits.max_memory) check_initial_memory(compiled, limits.max_memory);
+  if (!exports_function(compiled, "_start"))
+    throw Error("the module exports no _start function: it is not a WASI command "
+                "(a reactor or a library cannot be run)");
+
+  binding::GuestState state;
+  state.host = host;
+  state.cache_memory = true;  // one instance makes every call
+  state.stop = limits.stop;
+  StoreAndLinker s(engine, limits);
+  std::vector<binding::BoundFunction> bound;
+  bound.reserve(functions.size());  // the linker keeps pointers into it
+  for (const HostFunction& fn : functions) {
+    bound.push_back({&fn, &state});
+    binding::define(s.linker, bound.back());
+  }
+
+  wasmtime_instance_t instance;
+  // The module's own start function trapped: `instance` was never set.
+  if (wasm_trap_t* trap = instantiate(s, compiled, limits, instance))
+    return ended(state, trap, nullptr);
+  RunOutcome outcome = call_entry_points(s.context, instance, state);
+  outcome.memory_bytes = exported_memory_bytes(s.context, instance);
+  return outcome;
+}
+
 }  // namespace
 
 // wasm code runs on the native stack of the thread that calls into it, and
@@ -302,7 +330,7 @@ RunOutcome Engine::run(const Module& module, std::span<const HostFunction> funct
                        void* host, const RunLimits& limits) const {
   RunOutcome outcome;
   os::run_with_stack(impl_->max_wasm_stack + kHostCallStack, [&] {
-    outcome = run_on_this_thread(*impl_, module, functions, host, limits);
+    outcome = run_on_this_thread(impl_->engine, module, functions, host, limits);
   });
   return outcome;
 }
@@ -319,8 +347,14 @@ std::vector<Import> Module::imports() const {
   for (size_t i = 0; i < vec.size; ++i) {
     const wasm_importtype_t* imp = vec.data[i];
     const wasm_externtype_t* type = wasm_importtype_type(imp);
-    out.push_back({name_of(wasm_importtype_module(imp)), name_of(wasm_importtype_name(imp)),
-                   wasm_externtype_kind(type) == WASM_EXTERN_FUNC});
+    Import item{name_of(wasm_importtype_module(imp)), name_of(wasm_importtype_name(imp)),
+                wasm_externtype_kind(type) == WASM_EXTERN_FUNC, {}, {}};
+    if (item.is_function) {
+      const wasm_functype_t* fn = wasm_externtype_as_functype_const(type);
+      item.params = value_types(wasm_functype_params(fn));
+      item.results = value_types(wasm_functype_results(fn));
+    }
+    out.push_back(std::move(item));
   }
   wasm_importtype_vec_delete(&vec);
   return out;

@@ -11,11 +11,11 @@ namespace {
 // ::ffff:0:0/96, the IPv4-mapped prefix (RFC 4291 2.5.5.2).
 constexpr std::array<uint8_t, 12> kMappedPrefix = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 
-bool is_mapped(const std::array<uint8_t, 16>& ip) {
+}  // namespace
+
+bool is_v4_mapped(const std::array<uint8_t, 16>& ip) noexcept {
   return std::equal(kMappedPrefix.begin(), kMappedPrefix.end(), ip.begin());
 }
-
-}  // namespace
 
 Address Address::ipv4(std::array<uint8_t, 4> bytes, uint16_t port) {
   Address a;
@@ -61,8 +61,16 @@ std::string Address::to_string() const {
 }
 
 Address Address::unmapped() const {
-  if (family != Family::inet6 || !is_mapped(ip)) return *this;
+  if (family != Family::inet6 || !is_v4_mapped(ip)) return *this;
   return ipv4({ip[12], ip[13], ip[14], ip[15]}, port);
+}
+
+Address Address::v4_mapped() const {
+  if (family != Family::inet) return *this;
+  std::array<uint8_t, 16> mapped{};
+  std::copy(kMappedPrefix.begin(), kMappedPrefix.end(), mapped.begin());
+  std::copy(ip.begin(), ip.begin() + 4, mapped.begin() + kMappedPrefix.size());
+  return ipv6(mapped, port);
 }
 
 const char* family_name(Family f) {

@@ -33,9 +33,16 @@ struct Address {
   // An IPv4-mapped inet6 address (::ffff:a.b.c.d) as inet; anything else
   // unchanged. Policy matching and logs see one form per host.
   Address unmapped() const;
+  // The inverse: an inet address as IPv4-mapped inet6 (::ffff:a.b.c.d), the
+  // port kept; anything else unchanged. What an inet6 socket takes for an
+  // IPv4 peer.
+  Address v4_mapped() const;
 
   bool operator==(const Address&) const = default;
 };
+
+// Whether `ip` (16 bytes) lies in ::ffff:0:0/96, the IPv4-mapped prefix.
+bool is_v4_mapped(const std::array<uint8_t, 16>& ip) noexcept;
 
 const char* family_name(Family f);
 const char* socket_type_name(SocketType t);

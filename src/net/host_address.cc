@@ -20,6 +20,17 @@ int host_family(Family f) {
   return AF_UNSPEC;
 }
 
+wasi::Result<HostAddress> unix_host_address(std::string_view path) {
+  sockaddr_un sun{};
+  if (path.size() >= sizeof sun.sun_path) return Errno::nametoolong;
+  sun.sun_family = AF_UNIX;
+  std::memcpy(sun.sun_path, path.data(), path.size());
+  HostAddress h;
+  std::memcpy(&h.storage, &sun, sizeof sun);
+  h.length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size() + 1);
+  return h;
+}
+
 wasi::Result<HostAddress> to_host(const Address& a) {
   HostAddress h;
   switch (a.family) {

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include <string>
+#include <string_view>
 
 #include "net/address.hh"
 #include "wasi/result.hh"
@@ -27,6 +28,10 @@ wasi::Result<HostAddress> to_host(const Address& a);
 // AF_INET/AF_INET6 → Address; AF_UNIX → a unix Address whose path is the
 // host's (callers replace it with the guest path); others EAFNOSUPPORT.
 wasi::Result<Address> from_host(const HostAddress& h);
+
+// A sockaddr_un naming the host path `path` (used as it is: the caller has
+// resolved it). ENAMETOOLONG when it does not fit sun_path.
+wasi::Result<HostAddress> unix_host_address(std::string_view path);
 
 // Host AF_* number for a family.
 int host_family(Family f);

@@ -1,6 +1,7 @@
 #include "net/preopened_listener.hh"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -128,7 +129,7 @@ uint16_t bound_port(const ListenSpec& spec, int fd) {
 
 }  // namespace
 
-PreopenedListener open_preopened_listener(wasi::Context& ctx, const ListenSpec& spec) {
+HostListener open_host_listener(const ListenSpec& spec, Network* network) {
   const bool unix_socket = spec.kind == ListenSpec::Kind::unix_;
   // Asked before anything touches the host. A unix listener is named by
   // its host path: the operator chose it, not the guest.
@@ -141,12 +142,12 @@ PreopenedListener open_preopened_listener(wasi::Context& ctx, const ListenSpec& 
   // The operator's --listen is itself the grant (deny rules still apply).
   request.by_operator = true;
   if (unix_socket) request.host_path = spec.path;
-  if (!ctx.network) fail(spec, "the guest has no network access");
-  if (wasi::Status s = ctx.network->check(request); s != wasi::Errno::success)
+  if (!network) fail(spec, "the guest has no network access");
+  if (wasi::Status s = network->check(request); s != wasi::Errno::success)
     fail(spec, "refused by the network policy (" + wasi::errno_symbol(s) + ")");
 
-  os::UniqueFd fd = unix_socket ? bind_unix(spec) : bind_tcp(spec, address);
-  PreopenedListener out;
+  HostListener out;
+  out.fd = unix_socket ? bind_unix(spec) : bind_tcp(spec, address);
   if (unix_socket) {
     struct stat st{};
     if (::lstat(spec.path.c_str(), &st) == 0) {
@@ -157,31 +158,39 @@ PreopenedListener open_preopened_listener(wasi::Context& ctx, const ListenSpec& 
   }
   // From here on a failure must not leave our socket file behind.
   struct RemoveOnFailure {
-    PreopenedListener* l;
+    HostListener* l;
     ~RemoveOnFailure() {
       if (l) remove_socket_file(*l);
     }
   } guard{&out};
 
-  if (::listen(fd.get(), kPreopenedBacklog) != 0) fail_errno(spec, "listen", errno);
+  if (::listen(out.fd.get(), kPreopenedBacklog) != 0) fail_errno(spec, "listen", errno);
 
   ListenSpec bound = spec;
-  if (!unix_socket) bound.port = bound_port(spec, fd.get());
+  if (!unix_socket) bound.port = bound_port(spec, out.fd.get());
   out.url = bound.url();
   out.port_chosen_by_system = !unix_socket && spec.port == 0;
-
-  auto socket = Socket::adopt(std::move(fd), ctx.wake);
-  if (!socket.ok())
-    fail(spec, "cannot adopt the socket (" + wasi::errno_symbol(socket.error()) + ")");
-  auto guest_fd = insert_socket(ctx, std::move(*socket), wasi::fdflags::nonblock);
-  // A listener is no connection: only the fd cap can refuse it.
-  if (!guest_fd.ok()) fail(spec, "--max-fds " + std::to_string(ctx.fds.max_fds()) + " leaves no fd for it");
-  out.fd = *guest_fd;
   guard.l = nullptr;
   return out;
 }
 
-void remove_socket_file(const PreopenedListener& listener) noexcept {
+InsertedListener insert_listener(wasi::Context& ctx, const HostListener& listener) {
+  os::UniqueFd copy(::fcntl(listener.fd.get(), F_DUPFD_CLOEXEC, 3));
+  if (!copy) throw Error("cannot hand " + listener.url + " to the guest: " + std::strerror(errno));
+  auto socket = Socket::adopt(std::move(copy), ctx.wake);
+  if (!socket.ok())
+    throw Error("cannot hand " + listener.url + " to the guest (" + wasi::errno_symbol(socket.error()) + ")");
+  std::shared_ptr<Socket> shared = std::move(*socket);
+  shared->mark_shared_listener();
+  auto guest_fd = insert_socket(ctx, shared, wasi::fdflags::nonblock);
+  // A listener is no connection: only the fd cap can refuse it.
+  if (!guest_fd.ok())
+    throw Error("cannot listen on " + listener.url + ": --max-fds " + std::to_string(ctx.fds.max_fds()) +
+                " leaves no fd for it");
+  return {*guest_fd, std::move(shared)};
+}
+
+void remove_socket_file(const HostListener& listener) noexcept {
   if (listener.socket_file.empty()) return;
   struct stat st{};
   if (::lstat(listener.socket_file.c_str(), &st) != 0) return;

@@ -5,6 +5,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
@@ -12,55 +14,20 @@
 #include <utility>
 #include <vector>
 
-#include "net/wait.hh"
+#include "net/blocking_wait.hh"
 #include "os/io_linux.hh"
+#include "wasi/host_iovecs.hh"
 #include "wasi/host_stat.hh"
 
 namespace wasinet::net {
 namespace {
 
 using wasi::Errno;
+using wasi::HostIovecs;
 using wasi::Result;
 using wasi::Status;
 
 int host_type(SocketType t) { return t == SocketType::stream ? SOCK_STREAM : SOCK_DGRAM; }
-
-// Guest iovecs as host iovecs (inline for the common few), mutable so a
-// call that continues after a partial transfer can advance them.
-class HostIovecs {
- public:
-  explicit HostIovecs(wasi::IoVecs iovs) {
-    std::span<iovec> storage(inline_);
-    if (iovs.size() > std::size(inline_)) {
-      heap_.resize(iovs.size());
-      storage = heap_;
-    }
-    rest_ = os::to_host_iovecs(iovs, storage);
-    for (const iovec& v : rest_) total_ += v.iov_len;
-  }
-
-  iovec* data() noexcept { return rest_.data(); }
-  size_t count() const noexcept { return rest_.size(); }
-  size_t total() const noexcept { return total_; }
-
-  // Drops the first `n` bytes.
-  void advance(size_t n) noexcept {
-    while (!rest_.empty() && n >= rest_.front().iov_len) {
-      n -= rest_.front().iov_len;
-      rest_ = rest_.subspan(1);
-    }
-    if (!rest_.empty()) {
-      rest_.front().iov_base = static_cast<char*>(rest_.front().iov_base) + n;
-      rest_.front().iov_len -= n;
-    }
-  }
-
- private:
-  iovec inline_[8];
-  std::vector<iovec> heap_;
-  std::span<iovec> rest_;
-  size_t total_ = 0;
-};
 
 bool passed(const std::optional<Clock::time_point>& deadline) {
   return deadline && Clock::now() >= *deadline;
@@ -155,6 +122,11 @@ Status Socket::bind(const HostAddress& address) {
   return wasi::status_from_host(::bind(fd_.get(), address.get(), address.length));
 }
 
+Status Socket::set_reuse_port() {
+  const int one = 1;
+  return wasi::status_from_host(::setsockopt(fd_.get(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one));
+}
+
 Status Socket::connect(const HostAddress& address, bool nonblocking) {
   int rc;
   do rc = ::connect(fd_.get(), address.get(), address.length);
@@ -164,7 +136,8 @@ Status Socket::connect(const HostAddress& address, bool nonblocking) {
   // the backlog has room: it stays EAGAIN in both modes (see RATIONALE).
   if (errno != EINPROGRESS || nonblocking) return wasi::errno_from_host(errno);
   // Linux bounds a blocking connect by the send timeout; so do we.
-  WASINET_CHECK(wait_ready(fd_.get(), POLLOUT, wake_ ? wake_->fd() : -1, send_deadline_));
+  WASINET_CHECK(wasi::errno_from_host(
+      os::wait_ready(fd_.get(), POLLOUT, wake_ ? wake_->fd() : -1, send_deadline_)));
   WASINET_TRY(PendingError pending, take_error());
   return pending.error;
 }
@@ -175,8 +148,14 @@ Status Socket::listen(int backlog) {
 
 Result<Socket::Accepted> Socket::accept(bool nonblocking) {
   // Linux bounds a blocking accept by the receive timeout; so do we.
-  RetryWaiter waiter(fd_.get(), wake_ ? wake_->fd() : -1, recv_deadline_);
+  BlockingWait waiter(fd_.get(), wake_ ? wake_->fd() : -1, recv_deadline_);
   for (;;) {
+    // Draining: the queue is the other guests' (checked again after every
+    // wait). A blocking accept waits for the stop that ends the drain.
+    if (accepting_stopped()) {
+      if (nonblocking) return Errno::again;
+      return wasi::errno_from_host(os::wait_ready(-1, 0, wake_ ? wake_->fd() : -1, std::nullopt));
+    }
     Accepted out;
     out.peer.length = sizeof out.peer.storage;
     const int fd = ::accept4(fd_.get(), out.peer.get(), &out.peer.length,
@@ -201,7 +180,7 @@ Result<Received> Socket::recv(wasi::IoVecs iovs, const RecvOptions& options, boo
   const bool fill = options.waitall && !options.peek && !nonblocking &&
                     type_ == SocketType::stream;
   const int flags = options.peek ? MSG_PEEK : 0;
-  RetryWaiter waiter(fd_.get(), wake_ ? wake_->fd() : -1, recv_deadline_);
+  BlockingWait waiter(fd_.get(), wake_ ? wake_->fd() : -1, recv_deadline_);
   Received out;
   for (;;) {
     HostAddress from;
@@ -228,6 +207,10 @@ Result<Received> Socket::recv(wasi::IoVecs iovs, const RecvOptions& options, boo
       return wasi::errno_from_host(err);
     }
     waiter.progressed();
+    if (n > 0) {
+      received_any_ = owes_reply_ = true;
+      ++activity_;
+    }
     out.bytes += static_cast<size_t>(n);
     if (m.msg_flags & MSG_TRUNC) out.truncated = true;
     if (options.want_from && m.msg_namelen > 0) {
@@ -250,7 +233,7 @@ Result<size_t> Socket::send(wasi::IoVecs iovs, const HostAddress* to, SendWait w
   // the kernel cleared it when it reported it, so it is reported here, as
   // a blocking send(2) reports ECONNRESET on the call after a partial one.
   if (deferred_send_error_ != 0) return wasi::errno_from_host(std::exchange(deferred_send_error_, 0));
-  RetryWaiter waiter(fd_.get(), wake_ ? wake_->fd() : -1, send_deadline_);
+  BlockingWait waiter(fd_.get(), wake_ ? wake_->fd() : -1, send_deadline_);
   size_t sent = 0;
   for (;;) {
     msghdr m{};
@@ -279,6 +262,10 @@ Result<size_t> Socket::send(wasi::IoVecs iovs, const HostAddress* to, SendWait w
       return wasi::errno_from_host(err);
     }
     waiter.progressed();
+    if (n > 0) {
+      owes_reply_ = false;
+      ++activity_;
+    }
     sent += static_cast<size_t>(n);
     // A datagram goes whole or not at all.
     if (wait != SendWait::all || type_ == SocketType::datagram || sent >= total) return sent;
@@ -379,6 +366,27 @@ void Socket::set_deadline(Direction d, std::optional<Clock::time_point> when) {
 
 std::optional<Clock::time_point> Socket::deadline(Direction d) const {
   return d == Direction::receive ? recv_deadline_ : send_deadline_;
+}
+
+
+void Socket::mark_accepted() noexcept {
+  accepted_ = true;
+  accepted_at_ = scan_at_ = Clock::now();
+}
+
+bool Socket::idle_for_drain(Clock::time_point now, Clock::duration quiet) noexcept {
+  const bool quiet_since_scan = activity_ == scan_activity_ && now - scan_at_ >= quiet;
+  if (activity_ != scan_activity_) {
+    scan_activity_ = activity_;
+    scan_at_ = now;
+  }
+  if (!accepted_ || type_ != SocketType::stream || !quiet_since_scan) return false;
+  if (owes_reply_) return false;
+  if (!received_any_ && now - accepted_at_ < std::chrono::seconds(1)) return false;
+  int queued = 0, unsent = 0;
+  if (::ioctl(fd_.get(), SIOCINQ, &queued) != 0 || queued != 0) return false;
+  if (::ioctl(fd_.get(), SIOCOUTQNSD, &unsent) != 0 || unsent != 0) return false;
+  return true;
 }
 
 }  // namespace wasinet::net

@@ -8,6 +8,7 @@
 //
 // This class knows host addresses only and makes no policy decisions:
 // socket_calls.hh asks the Network and maps unix guest paths first.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -87,8 +88,13 @@ class Socket final : public wasi::FileObject {
   wasi::Result<size_t> write(wasi::IoVecs iovs, bool nonblocking) override;
   wasi::Result<wasi::Filestat> filestat() override;
   wasi::Status set_host_flags(uint16_t fdflags) override;
+  bool read_paused() const override { return accepting_stopped(); }
+  bool exclusive_wait() const override { return shared_listener_; }
 
   wasi::Status bind(const HostAddress& address);
+  // SO_REUSEPORT, before bind: several guests (instances) may then bind the
+  // same address, and the kernel spreads connections or datagrams over them.
+  wasi::Status set_reuse_port();
   // Non-blocking: EINPROGRESS while a stream connect is under way (its
   // outcome shows as writability, then take_error()). Blocking: waits for
   // the outcome and returns it, bounded by the send deadline (ETIMEDOUT)
@@ -134,6 +140,30 @@ class Socket final : public wasi::FileObject {
   void set_deadline(Direction d, std::optional<Clock::time_point> when);
   std::optional<Clock::time_point> deadline(Direction d) const;
 
+  // A listener the host opened for a service (`--listen`), whose kernel
+  // socket other guests hold too: poll waits on it with EPOLLEXCLUSIVE, so
+  // a new connection wakes one waiting guest, not all of them.
+  void mark_shared_listener() noexcept { shared_listener_ = true; }
+  bool shared_listener() const noexcept { return shared_listener_; }
+  // Drain (docs/serving.md): from now on this guest accepts nothing on the
+  // socket (EAGAIN; a blocking accept waits for the wake event) and poll
+  // never reports it readable, while the kernel's queue stays for the
+  // other guests on the same socket. Thread-safe.
+  void stop_accepting() noexcept { accepting_stopped_.store(true, std::memory_order_relaxed); }
+  bool accepting_stopped() const noexcept { return accepting_stopped_.load(std::memory_order_relaxed); }
+
+  // What a drain needs to know of a connection, kept by the guest's own
+  // calls: whether accept made it, and whether the guest owes a reply (it
+  // received bytes and has sent none since).
+  void mark_accepted() noexcept;
+  // Idle for a drain: an accepted stream the guest owes nothing on (or
+  // that has received nothing for a second since it was accepted), quiet
+  // since the previous scan at least `quiet` ago, with nothing queued to
+  // read or left unsent in the kernel. Each call is a scan: it remembers
+  // what it saw.
+  bool idle_for_drain(Clock::time_point now, Clock::duration quiet) noexcept;
+  bool accepted() const noexcept { return accepted_; }
+
   // The guest paths of a unix socket, which the kernel cannot tell us
   // (we bind and connect through /proc/self/fd/N/NAME).
   std::string guest_local_path;
@@ -155,6 +185,16 @@ class Socket final : public wasi::FileObject {
   // A connection error (ECONNRESET, EPIPE, ...) that ended a send after
   // part of it went out; the next send reports it (host errno, 0: none).
   int deferred_send_error_ = 0;
+  bool shared_listener_ = false;
+  std::atomic<bool> accepting_stopped_{false};
+  // Drain bookkeeping (guest thread only): plain stores on the hot path.
+  bool accepted_ = false;
+  bool received_any_ = false;
+  bool owes_reply_ = false;
+  uint32_t activity_ = 0;       // bumped by every receive or send that moved bytes
+  uint32_t scan_activity_ = 0;  // activity_ at the previous drain scan
+  Clock::time_point accepted_at_{};
+  Clock::time_point scan_at_{};
 };
 
 }  // namespace wasinet::net

@@ -6,7 +6,6 @@
 #include <utility>
 
 #include "net/network.hh"
-#include "net/policy/unix_host_path.hh"
 #include "net/resolver.hh"
 #include "net/unix_names.hh"
 #include "net/unix_path.hh"
@@ -20,17 +19,9 @@ using wasi::Status;
 namespace rights = wasi::rights;
 namespace fdflags = wasi::fdflags;
 
-// A socket and the guest-visible mode of its fd, looked up once per call.
-struct Looked {
-  std::shared_ptr<Socket> socket;
-  bool nonblocking = false;
-};
-
-Result<Looked> look_up(wasi::Context& ctx, wasi::Fd fd, wasi::Rights required) {
-  WASINET_TRY(std::shared_ptr<Socket> socket,
-              ctx.fds.get_as<Socket>(fd, required, Errno::notsock));
-  WASINET_TRY(wasi::FdEntry * entry, ctx.fds.get(fd));
-  return Looked{std::move(socket), (entry->fdflags & fdflags::nonblock) != 0};
+// ENOTCAPABLE unless the fd holds every right in `required`.
+Status need(const SocketFd& s, wasi::Rights required) {
+  return (s.rights & required) == required ? Errno::success : Errno::notcapable;
 }
 
 // Without a Network nothing reaches outside (wasi/context.hh).
@@ -49,7 +40,7 @@ Status ask_resolve(wasi::Context& ctx, std::string_view name, std::string_view n
 }
 
 // `host_path`: for unix addresses, where the guest path leads on the host
-// (policy::unix_host_path), which is what --allow-unix grants.
+// (unix_host_path), which is what --allow-unix grants.
 Request request_for(Operation op, const Socket& s, const Address* address,
                     std::string_view host_path = {}) {
   Request r;
@@ -66,12 +57,7 @@ Request request_for(Operation op, const Socket& s, const Address* address,
 // another family is EAFNOSUPPORT.
 Result<Address> fit_to(const Socket& s, const Address& a) {
   if (a.family == s.family()) return a;
-  if (s.family() == Family::inet6 && a.family == Family::inet) {
-    std::array<uint8_t, 16> mapped{};
-    mapped[10] = mapped[11] = 0xff;
-    std::copy(a.ip.begin(), a.ip.begin() + 4, mapped.begin() + 12);
-    return Address::ipv6(mapped, a.port);
-  }
+  if (s.family() == Family::inet6 && a.family == Family::inet) return a.v4_mapped();
   return Errno::afnosupport;
 }
 
@@ -88,8 +74,7 @@ Result<HostAddress> ask_for_address(wasi::Context& ctx, Operation op, const Sock
     return to_host(a);
   }
   Result<UnixTarget> t = resolve_unix_path(ctx.fds, a.path, /*for_bind=*/op == Operation::bind);
-  const std::string host_path = t.ok() ? policy::unix_host_path(t.value())
-                                       : policy::unix_host_path_lexical(ctx.fds, a.path);
+  const std::string host_path = unix_host_path(ctx.fds, a.path, t);
   WASINET_CHECK(ask(ctx, request_for(op, s, &a, host_path)));
   if (!t.ok()) return t.error();
   target = std::move(t.value());
@@ -108,8 +93,10 @@ Result<Address> guest_address(wasi::Context& ctx, const HostAddress& h,
 
 }  // namespace
 
-Result<std::shared_ptr<Socket>> socket_of(wasi::Context& ctx, wasi::Fd fd, wasi::Rights required) {
-  return ctx.fds.get_as<Socket>(fd, required, Errno::notsock);
+Result<SocketFd> socket_of(wasi::Context& ctx, wasi::Fd fd, wasi::Rights required) {
+  WASINET_TRY(auto found, ctx.fds.get_typed<Socket>(fd, required, Errno::notsock));
+  return SocketFd{fd, std::move(found.object), found.entry->rights_base,
+                  (found.entry->fdflags & fdflags::nonblock) != 0};
 }
 
 // `connection`: the socket counts against the connection cap (--max-conns).
@@ -153,160 +140,156 @@ Result<wasi::Fd> open_socket(wasi::Context& ctx, Family family, SocketType type,
   return insert_guest_socket(ctx, std::move(socket), flags);
 }
 
-Status bind(wasi::Context& ctx, wasi::Fd fd, const Address& address) {
-  WASINET_TRY(Looked l, look_up(ctx, fd, 0));
-  WASINET_TRY(Address a, fit_to(*l.socket, address));
+Status bind(wasi::Context& ctx, const SocketFd& s, const Address& address) {
+  WASINET_TRY(Address a, fit_to(*s.socket, address));
   UnixTarget target;
-  WASINET_TRY(HostAddress h, ask_for_address(ctx, Operation::bind, *l.socket, a, target));
-  if (a.family != Family::unix_) return l.socket->bind(h);
-  WASINET_CHECK(bind_unix(ctx, *l.socket, target, a.path));
-  l.socket->guest_local_path = a.path;
+  WASINET_TRY(HostAddress h, ask_for_address(ctx, Operation::bind, *s.socket, a, target));
+  if (a.family != Family::unix_) {
+    // Instances of one service bind the same ports (GuestOptions::reuse_port).
+    if (ctx.reuse_port) WASINET_CHECK(s.socket->set_reuse_port());
+    return s.socket->bind(h);
+  }
+  WASINET_CHECK(bind_unix(ctx, *s.socket, target, a.path));
+  s.socket->guest_local_path = a.path;
   return Errno::success;
 }
 
-Status connect(wasi::Context& ctx, wasi::Fd fd, const Address& address) {
-  WASINET_TRY(Looked l, look_up(ctx, fd, 0));
-  WASINET_TRY(Address a, fit_to(*l.socket, address));
+Status connect(wasi::Context& ctx, const SocketFd& s, const Address& address) {
+  WASINET_TRY(Address a, fit_to(*s.socket, address));
   UnixTarget target;
-  WASINET_TRY(HostAddress h, ask_for_address(ctx, Operation::connect, *l.socket, a, target));
-  const Status s = l.socket->connect(h, l.nonblocking);
-  if (a.family == Family::unix_ && (s == Errno::success || s == Errno::inprogress))
-    l.socket->guest_peer_path = a.path;
-  return s;
+  WASINET_TRY(HostAddress h, ask_for_address(ctx, Operation::connect, *s.socket, a, target));
+  const Status result = s.socket->connect(h, s.nonblocking);
+  if (a.family == Family::unix_ && (result == Errno::success || result == Errno::inprogress))
+    s.socket->guest_peer_path = a.path;
+  return result;
 }
 
-Status listen(wasi::Context& ctx, wasi::Fd fd, int backlog) {
-  WASINET_TRY(Looked l, look_up(ctx, fd, 0));
+Status listen(wasi::Context& ctx, const SocketFd& s, int backlog) {
   // Judged by where the socket is bound: IP by its local address (an
   // unbound one is 0.0.0.0:0, and listen binds it to every interface);
   // unix by the host path of its file, found again from the guest path.
   std::optional<Address> local;
   std::string host_path;
-  if (l.socket->family() != Family::unix_) {
-    WASINET_TRY(HostAddress h, l.socket->local_address());
+  if (s.socket->family() != Family::unix_) {
+    WASINET_TRY(HostAddress h, s.socket->local_address());
     WASINET_TRY(local, from_host(h));
-  } else if (!l.socket->guest_local_path.empty()) {
-    local = Address::unix_path(l.socket->guest_local_path);
+  } else if (!s.socket->guest_local_path.empty()) {
+    local = Address::unix_path(s.socket->guest_local_path);
     Result<UnixTarget> t = resolve_unix_path(ctx.fds, local->path, /*for_bind=*/false);
-    host_path = t.ok() ? policy::unix_host_path(t.value())
-                       : policy::unix_host_path_lexical(ctx.fds, local->path);
+    host_path = unix_host_path(ctx.fds, local->path, t);
   }
-  WASINET_CHECK(ask(ctx, request_for(Operation::listen, *l.socket, local ? &*local : nullptr, host_path)));
-  WASINET_CHECK(l.socket->listen(backlog));
-  ctx.fds.stop_counting_connection(fd);  // a listener is no connection
+  WASINET_CHECK(
+      ask(ctx, request_for(Operation::listen, *s.socket, local ? &*local : nullptr, host_path)));
+  WASINET_CHECK(s.socket->listen(backlog));
+  ctx.fds.stop_counting_connection(s.fd);  // a listener is no connection
   return Errno::success;
 }
 
-Result<AcceptedFd> accept(wasi::Context& ctx, wasi::Fd fd, uint16_t flags) {
-  WASINET_TRY(Looked l, look_up(ctx, fd, rights::sock_accept));
+Result<AcceptedFd> accept(wasi::Context& ctx, const SocketFd& s, uint16_t flags) {
+  WASINET_CHECK(need(s, rights::sock_accept));
   if (!ctx.network) return Errno::acces;
   for (;;) {
     // EMFILE before taking a connection off the queue: it waits there,
     // not dropped, until the guest closes something.
     WASINET_CHECK(ctx.fds.room_for(/*connection=*/true));
-    WASINET_TRY(Socket::Accepted accepted, l.socket->accept(l.nonblocking));
+    WASINET_TRY(Socket::Accepted accepted, s.socket->accept(s.nonblocking));
     WASINET_TRY(Address peer, guest_address(ctx, accepted.peer, {}));
     // A peer the Network refuses is dropped (closed) as a firewall would,
     // and the guest waits for the next one: an accept error would end the
     // accept loop of most servers (Go's http.Serve).
-    if (ctx.network->check(request_for(Operation::accept, *l.socket, &peer)) != Errno::success)
+    if (ctx.network->check(request_for(Operation::accept, *s.socket, &peer)) != Errno::success)
       continue;
-    accepted.socket->guest_local_path = l.socket->guest_local_path;
+    accepted.socket->guest_local_path = s.socket->guest_local_path;
+    accepted.socket->mark_accepted();
     WASINET_TRY(wasi::Fd nfd, insert_guest_socket(ctx, std::move(accepted.socket), flags));
     return AcceptedFd{nfd, std::move(peer)};
   }
 }
 
-Result<ReceivedFrom> recv(wasi::Context& ctx, wasi::Fd fd, wasi::IoVecs iovs,
+Result<ReceivedFrom> recv(wasi::Context& ctx, const SocketFd& s, wasi::IoVecs iovs,
                           const RecvOptions& options) {
-  WASINET_TRY(Looked l, look_up(ctx, fd, rights::fd_read));
+  WASINET_CHECK(need(s, rights::fd_read));
   RecvOptions o = options;
-  if (l.socket->type() == SocketType::datagram) o.want_from = true;
-  WASINET_TRY(Received r, l.socket->recv(iovs, o, l.nonblocking));
+  if (s.socket->type() == SocketType::datagram) o.want_from = true;
+  WASINET_TRY(Received r, s.socket->recv(iovs, o, s.nonblocking));
   ReceivedFrom out;
   out.bytes = r.bytes;
   out.truncated = r.truncated;
   if (r.from) {
     // A sender this guest did not bind may still be the connected peer.
-    WASINET_TRY(out.from, guest_address(ctx, *r.from, l.socket->guest_peer_path));
-  } else if (l.socket->type() == SocketType::datagram && l.socket->family() == Family::unix_) {
+    WASINET_TRY(out.from, guest_address(ctx, *r.from, s.socket->guest_peer_path));
+  } else if (s.socket->type() == SocketType::datagram && s.socket->family() == Family::unix_) {
     // Linux gives no address at all for an unnamed unix sender.
-    out.from = Address::unix_path(l.socket->guest_peer_path);
+    out.from = Address::unix_path(s.socket->guest_peer_path);
   }
   return out;
 }
 
-Result<size_t> send(wasi::Context& ctx, wasi::Fd fd, wasi::IoVecs iovs, const Address* to,
-                    std::optional<SendWait> wait) {
-  WASINET_TRY(Looked l, look_up(ctx, fd, rights::fd_write));
-  const SendWait mode = wait ? *wait : l.nonblocking ? SendWait::nonblocking : SendWait::all;
-  if (to == nullptr || l.socket->type() != SocketType::datagram)
-    return l.socket->send(iovs, nullptr, mode);
-  WASINET_TRY(Address a, fit_to(*l.socket, *to));
+Result<size_t> send(wasi::Context& ctx, const SocketFd& s, wasi::IoVecs iovs,
+                    const Address* to, std::optional<SendWait> wait) {
+  WASINET_CHECK(need(s, rights::fd_write));
+  const SendWait mode = wait ? *wait : s.nonblocking ? SendWait::nonblocking : SendWait::all;
+  if (to == nullptr || s.socket->type() != SocketType::datagram)
+    return s.socket->send(iovs, nullptr, mode);
+  WASINET_TRY(Address a, fit_to(*s.socket, *to));
   UnixTarget target;
-  WASINET_TRY(HostAddress h, ask_for_address(ctx, Operation::send, *l.socket, a, target));
-  return l.socket->send(iovs, &h, mode);
+  WASINET_TRY(HostAddress h, ask_for_address(ctx, Operation::send, *s.socket, a, target));
+  return s.socket->send(iovs, &h, mode);
 }
 
-Status shutdown(wasi::Context& ctx, wasi::Fd fd, bool read, bool write) {
-  WASINET_TRY(Looked l, look_up(ctx, fd, rights::sock_shutdown));
-  return l.socket->shutdown(read, write);
+Status shutdown(wasi::Context& /*ctx*/, const SocketFd& s, bool read, bool write) {
+  WASINET_CHECK(need(s, rights::sock_shutdown));
+  return s.socket->shutdown(read, write);
 }
 
-Result<Address> local_address(wasi::Context& ctx, wasi::Fd fd) {
-  WASINET_TRY(Looked l, look_up(ctx, fd, 0));
-  WASINET_TRY(HostAddress h, l.socket->local_address());
+Result<Address> local_address(wasi::Context& ctx, const SocketFd& s) {
+  WASINET_TRY(HostAddress h, s.socket->local_address());
   // A unix socket the guest bound has the name it bound; one the operator
   // bound (--listen unix://PATH) is named through the preopens, as a peer's
   // host name is (unnamed when no preopen shows it).
-  if (h.family() == AF_UNIX && !l.socket->guest_local_path.empty())
-    return Address::unix_path(l.socket->guest_local_path);
+  if (h.family() == AF_UNIX && !s.socket->guest_local_path.empty())
+    return Address::unix_path(s.socket->guest_local_path);
   return guest_address(ctx, h, {});
 }
 
-Result<Address> peer_address(wasi::Context& ctx, wasi::Fd fd) {
-  WASINET_TRY(Looked l, look_up(ctx, fd, 0));
+Result<Address> peer_address(wasi::Context& ctx, const SocketFd& s) {
   // ENOTCONN until connected, for unix sockets too: wasinet_v0 guests poll
   // this to learn that a connect finished.
-  WASINET_TRY(HostAddress h, l.socket->peer_address());
-  if (h.family() == AF_UNIX && !l.socket->guest_peer_path.empty())
-    return Address::unix_path(l.socket->guest_peer_path);
+  WASINET_TRY(HostAddress h, s.socket->peer_address());
+  if (h.family() == AF_UNIX && !s.socket->guest_peer_path.empty())
+    return Address::unix_path(s.socket->guest_peer_path);
   return guest_address(ctx, h, {});
 }
 
-Result<int> get_option(wasi::Context& ctx, wasi::Fd fd, SocketOption option) {
-  WASINET_TRY(Looked l, look_up(ctx, fd, 0));
-  return l.socket->get_option(option);
+Result<int> get_option(wasi::Context& /*ctx*/, const SocketFd& s, SocketOption option) {
+  return s.socket->get_option(option);
 }
 
-Status set_option(wasi::Context& ctx, wasi::Fd fd, SocketOption option, int value) {
-  WASINET_TRY(Looked l, look_up(ctx, fd, 0));
-  return l.socket->set_option(option, value);
+Status set_option(wasi::Context& /*ctx*/, const SocketFd& s, SocketOption option, int value) {
+  return s.socket->set_option(option, value);
 }
 
-Result<PendingError> take_error(wasi::Context& ctx, wasi::Fd fd) {
-  WASINET_TRY(Looked l, look_up(ctx, fd, 0));
-  return l.socket->take_error();
+Result<PendingError> take_error(wasi::Context& /*ctx*/, const SocketFd& s) {
+  return s.socket->take_error();
 }
 
-Status set_timeout(wasi::Context& ctx, wasi::Fd fd, Direction d,
+Status set_timeout(wasi::Context& /*ctx*/, const SocketFd& s, Direction d,
                    std::optional<Clock::duration> timeout) {
-  WASINET_TRY(Looked l, look_up(ctx, fd, 0));
   if (!timeout) {
-    l.socket->set_deadline(d, std::nullopt);
+    s.socket->set_deadline(d, std::nullopt);
     return Errno::success;
   }
   const Clock::time_point now = Clock::now();
   Clock::time_point when = now;  // zero or negative: expired from now on
   if (*timeout > Clock::duration::zero())
     when = *timeout >= Clock::time_point::max() - now ? Clock::time_point::max() : now + *timeout;
-  l.socket->set_deadline(d, when);
+  s.socket->set_deadline(d, when);
   return Errno::success;
 }
 
-Result<std::optional<Clock::duration>> get_timeout(wasi::Context& ctx, wasi::Fd fd, Direction d) {
-  WASINET_TRY(Looked l, look_up(ctx, fd, 0));
-  const std::optional<Clock::time_point> when = l.socket->deadline(d);
+Result<std::optional<Clock::duration>> get_timeout(wasi::Context& /*ctx*/, const SocketFd& s,
+                                                   Direction d) {
+  const std::optional<Clock::time_point> when = s.socket->deadline(d);
   if (!when) return std::optional<Clock::duration>{};
   const Clock::duration left = *when - Clock::now();
   return std::optional<Clock::duration>{left > Clock::duration::zero() ? left

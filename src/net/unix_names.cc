@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "os/proc_fd.hh"
 #include "wasi/directory.hh"
 
 namespace wasinet::net {
@@ -23,42 +24,10 @@ namespace {
 using wasi::Errno;
 using wasi::Result;
 
-constexpr std::string_view kProcFd = "/proc/self/fd/";
-
 std::string name_of(const HostAddress& h) {
   if (h.family() != AF_UNIX) return {};
   auto a = from_host(h);
   return a.ok() ? a->path : std::string();
-}
-
-Result<HostAddress> unix_address(const std::string& path) {
-  sockaddr_un sun{};
-  if (path.size() >= sizeof sun.sun_path) return Errno::nametoolong;
-  sun.sun_family = AF_UNIX;
-  std::memcpy(sun.sun_path, path.data(), path.size());
-  HostAddress h;
-  std::memcpy(&h.storage, &sun, sizeof sun);
-  h.length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size() + 1);
-  return h;
-}
-
-// The absolute host path an open descriptor refers to, or empty when the
-// kernel cannot say (a deleted directory, a pseudo file).
-std::string host_path_of_fd(int fd) {
-  const std::string link = std::string(kProcFd) + std::to_string(fd);
-  char buf[PATH_MAX];
-  const ssize_t n = ::readlink(link.c_str(), buf, sizeof buf);
-  if (n <= 0 || static_cast<size_t>(n) >= sizeof buf || buf[0] != '/') return {};
-  std::string path(buf, static_cast<size_t>(n));
-  constexpr std::string_view kDeleted = " (deleted)";
-  if (path.size() > kDeleted.size() && path.ends_with(kDeleted)) return {};
-  return path;
-}
-
-std::string join(const std::string& dir, std::string_view rest) {
-  if (rest.empty()) return dir;
-  if (dir.empty() || dir == ".") return std::string(rest);
-  return dir.back() == '/' ? dir + std::string(rest) : dir + "/" + std::string(rest);
 }
 
 // Live names guests bound, process-wide: fd numbers (and so /proc/self/fd
@@ -110,12 +79,12 @@ Registry& registry() {
 // that path for a symlink between this check and bind(2); a guest cannot
 // do it alone, as it waits in this call (see RATIONALE).
 std::string real_path_for(int parent, std::string_view name) {
-  const std::string dir = host_path_of_fd(parent);
+  const std::string dir = os::host_path_of_fd(parent);
   if (dir.empty()) return {};
   struct stat by_path, by_fd;
   if (::stat(dir.c_str(), &by_path) != 0 || ::fstat(parent, &by_fd) != 0) return {};
   if (by_path.st_dev != by_fd.st_dev || by_path.st_ino != by_fd.st_ino) return {};
-  std::string path = join(dir, name);
+  std::string path = join_path(dir, name);
   if (path.size() >= sizeof(sockaddr_un::sun_path)) return {};
   return path;
 }
@@ -125,8 +94,6 @@ std::string real_path_for(int parent, std::string_view name) {
 wasi::Status bind_unix(const wasi::Context& ctx, Socket& socket, const UnixTarget& target,
                        const std::string& guest_path) {
   Registry& reg = registry();
-  const std::string given = name_of(target.address);
-  const std::string prefix = std::string(kProcFd) + std::to_string(target.parent.get()) + "/";
   std::string bound;
   uint64_t id = 0;
   {
@@ -134,20 +101,19 @@ wasi::Status bind_unix(const wasi::Context& ctx, Socket& socket, const UnixTarge
     HostAddress h = target.address;
     // Aliases of the directory descriptor, open until bind returns.
     std::vector<os::UniqueFd> aliases;
-    if (given.starts_with(prefix)) {
-      const std::string name = given.substr(prefix.size());
-      if (std::string real = real_path_for(target.parent.get(), name);
+    if (!target.name.empty()) {
+      if (std::string real = real_path_for(target.parent.get(), target.name);
           !real.empty() && !reg.taken(real)) {
-        WASINET_TRY(h, unix_address(real));
+        WASINET_TRY(h, unix_host_address(real));
       } else {
-        std::string candidate = given;
+        std::string candidate = name_of(target.address);
         while (reg.taken(candidate)) {
           const int alias = ::fcntl(target.parent.get(), F_DUPFD_CLOEXEC, 0);
           if (alias < 0) return wasi::errno_from_host(errno);
           aliases.emplace_back(alias);
-          candidate = std::string(kProcFd) + std::to_string(alias) + "/" + name;
+          candidate = os::proc_fd_path(alias, target.name);
         }
-        WASINET_TRY(h, unix_address(candidate));
+        WASINET_TRY(h, unix_host_address(candidate));
       }
     }
     WASINET_CHECK(socket.bind(h));
@@ -171,7 +137,7 @@ std::string guest_unix_path(wasi::Context& ctx, const HostAddress& h) {
     std::lock_guard lock(reg.mu);
     if (std::string own = reg.lookup(&ctx, name); !own.empty()) return own;
   }
-  if (name.front() != '/' || name.starts_with(kProcFd)) return {};
+  if (name.front() != '/' || os::is_proc_fd_path(name)) return {};
   std::string best;
   size_t best_root = 0;
   bool found = false;
@@ -180,7 +146,7 @@ std::string guest_unix_path(wasi::Context& ctx, const HostAddress& h) {
     if (!entry.ok() || !(*entry)->preopen_name) continue;
     auto dir = std::dynamic_pointer_cast<wasi::Directory>((*entry)->object);
     if (!dir) continue;
-    const std::string root = host_path_of_fd(dir->dir_fd());
+    const std::string root = os::host_path_of_fd(dir->dir_fd());
     if (root.empty()) continue;
     std::string_view rest;
     if (root == "/")
@@ -195,7 +161,7 @@ std::string guest_unix_path(wasi::Context& ctx, const HostAddress& h) {
     if (found && root.size() <= best_root) continue;
     found = true;
     best_root = root.size();
-    best = join(*(*entry)->preopen_name, rest);
+    best = join_path(*(*entry)->preopen_name, rest);
   }
   return best;
 }

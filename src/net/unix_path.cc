@@ -1,12 +1,11 @@
 #include "net/unix_path.hh"
 
 #include <fcntl.h>
-#include <sys/un.h>
 
-#include <cstddef>
-#include <cstring>
+#include <filesystem>
 #include <string>
 
+#include "os/proc_fd.hh"
 #include "wasi/path_resolver.hh"
 #include "wasi/preopen_lookup.hh"
 
@@ -14,25 +13,6 @@ namespace wasinet::net {
 namespace {
 
 using wasi::Errno;
-
-// A sockaddr_un naming `fd` (and `name` inside it, when given) through
-// /proc/self/fd. ENAMETOOLONG when that does not fit sun_path: only a
-// last component of some 90 bytes or more gets there.
-wasi::Result<HostAddress> proc_fd_address(int fd, std::string_view name) {
-  std::string path = "/proc/self/fd/" + std::to_string(fd);
-  if (!name.empty()) {
-    path += '/';
-    path += name;
-  }
-  sockaddr_un sun{};
-  if (path.size() >= sizeof sun.sun_path) return Errno::nametoolong;
-  sun.sun_family = AF_UNIX;
-  std::memcpy(sun.sun_path, path.data(), path.size());
-  HostAddress out;
-  std::memcpy(&out.storage, &sun, sizeof sun);
-  out.length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size() + 1);
-  return out;
-}
 
 Errno check_unix_path(std::string_view path) {
   if (path.empty() || path.size() > kMaxUnixPath || path.find('\0') != std::string_view::npos)
@@ -45,7 +25,38 @@ Errno check_unix_path(std::string_view path) {
   return Errno::success;
 }
 
+// Where `guest_path` would be on the host, nothing resolved (see
+// unix_host_path).
+std::string lexical_host_path(wasi::FdTable& fds, std::string_view guest_path) {
+  wasi::Result<wasi::PreopenMatch> m = wasi::find_preopen(fds, guest_path);
+  if (!m.ok()) return {};
+  const std::string dir = os::host_path_of_fd(m->dir->dir_fd());
+  if (dir.empty()) return dir;
+  // ".." may climb out of the preopen on paper; resolution would refuse
+  // it, and so does this.
+  const std::string p =
+      std::filesystem::path(join_path(dir, m->relative)).lexically_normal().string();
+  if (p != dir && !p.starts_with(dir == "/" ? dir : dir + "/")) return {};
+  return p;
+}
+
 }  // namespace
+
+std::string join_path(std::string_view dir, std::string_view rest) {
+  if (rest.empty() || rest == ".") return std::string(dir);
+  if (dir.empty() || dir == ".") return std::string(rest);
+  std::string out(dir);
+  if (out.back() != '/') out += '/';
+  out += rest;
+  return out;
+}
+
+std::string UnixTarget::host_path() const {
+  if (!parent) return {};
+  const std::string dir = os::host_path_of_fd(parent.get());
+  if (dir.empty()) return dir;
+  return join_path(dir, name);
+}
 
 wasi::Result<UnixTarget> resolve_unix_path(wasi::FdTable& fds, std::string_view guest_path,
                                            bool for_bind) {
@@ -60,7 +71,7 @@ wasi::Result<UnixTarget> resolve_unix_path(wasi::FdTable& fds, std::string_view 
     // Opening the socket file itself beneath the preopen keeps symlinks
     // inside it, and the socket is then reached through its own O_PATH fd.
     WASINET_TRY(target.parent, wasi::open_beneath(dir_fd, match.relative, O_PATH));
-    WASINET_TRY(target.address, proc_fd_address(target.parent.get(), {}));
+    WASINET_TRY(target.address, unix_host_address(os::proc_fd_path(target.parent.get())));
     return target;
   }
 
@@ -80,8 +91,17 @@ wasi::Result<UnixTarget> resolve_unix_path(wasi::FdTable& fds, std::string_view 
     if (dup < 0) return wasi::errno_from_host(errno);
     target.parent = os::UniqueFd(dup);
   }
-  WASINET_TRY(target.address, proc_fd_address(target.parent.get(), parent.name));
+  target.name = std::move(parent.name);
+  // ENAMETOOLONG when /proc/self/fd/N/NAME does not fit sun_path: only a
+  // last component of some 90 bytes or more gets there.
+  WASINET_TRY(target.address,
+              unix_host_address(os::proc_fd_path(target.parent.get(), target.name)));
   return target;
+}
+
+std::string unix_host_path(wasi::FdTable& fds, std::string_view guest_path,
+                           const wasi::Result<UnixTarget>& resolved) {
+  return resolved.ok() ? resolved->host_path() : lexical_host_path(fds, guest_path);
 }
 
 }  // namespace wasinet::net

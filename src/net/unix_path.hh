@@ -13,6 +13,7 @@
 //    preopen (O_PATH, symlinks followed but confined) and the address is
 //    /proc/self/fd/N; through the parent the kernel would follow a symlink
 //    NAME to anywhere on the host.
+#include <string>
 #include <string_view>
 
 #include "net/host_address.hh"
@@ -28,7 +29,15 @@ struct UnixTarget {
   // Keep open until bind/connect/sendto returns: the parent directory
   // (bind) or the socket file (connect), both O_PATH.
   os::UniqueFd parent;
+  // bind: the last component, which bind creates inside `parent`;
+  // connect: empty. Kept so nothing has to parse `address` back.
+  std::string name;
   HostAddress address;  // sockaddr_un naming /proc/self/fd/N[/NAME]
+
+  // Where the socket is on the host: the kernel's path of `parent`
+  // (symlinks resolved), plus /NAME for a bind. Empty when it cannot be
+  // told (the directory was removed).
+  std::string host_path() const;
 };
 
 // EINVAL for an empty path, one over kMaxUnixPath, holding a NUL, ending in
@@ -41,5 +50,18 @@ struct UnixTarget {
 // component of about 90 bytes or more).
 wasi::Result<UnixTarget> resolve_unix_path(wasi::FdTable& fds, std::string_view guest_path,
                                            bool for_bind);
+
+// The host path a Network judges a unix guest path by (--allow-unix grants
+// host paths), given what resolve_unix_path made of it: the target's
+// host_path(); or, when it could not be resolved (a socket file that does
+// not exist yet), where it would be: the preopen's host directory and the
+// rest of the path, joined without resolving anything. Empty outside every
+// preopen, or when ".." climbs out of it (the policy then refuses).
+std::string unix_host_path(wasi::FdTable& fds, std::string_view guest_path,
+                           const wasi::Result<UnixTarget>& resolved);
+
+// `dir`/`rest` with one '/' between them; `dir` alone when `rest` is empty
+// or "."; `rest` alone when `dir` is empty or ".".
+std::string join_path(std::string_view dir, std::string_view rest);
 
 }  // namespace wasinet::net

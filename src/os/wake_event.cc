@@ -23,6 +23,11 @@ void WakeEvent::fire() const noexcept {
   [[maybe_unused]] ssize_t n = ::write(fd_.get(), &one, sizeof one);
 }
 
+void WakeEvent::reset() const noexcept {
+  uint64_t count = 0;
+  [[maybe_unused]] ssize_t n = ::read(fd_.get(), &count, sizeof count);
+}
+
 bool WakeEvent::fired() const noexcept {
   pollfd p{fd_.get(), POLLIN, 0};
   return ::poll(&p, 1, 0) > 0 && (p.revents & POLLIN);

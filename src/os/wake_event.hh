@@ -16,6 +16,9 @@ class WakeEvent {
   // Async-signal-safe: one write(2).
   void fire() const noexcept;
   bool fired() const noexcept;
+  // Reads the event back to unfired (for an event that is handled and
+  // waited on again, unlike the wake event, which stays fired).
+  void reset() const noexcept;
 
  private:
   UniqueFd fd_;

@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <cstdlib>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -13,6 +12,9 @@
 
 #include "net/network.hh"
 #include "net/preopened_listener.hh"
+#include "wasinet/policy.hh"
+#include "net/retry_guard.hh"
+#include "runtime/fd_limit.hh"
 #include "runtime/system_files.hh"
 #include "wasi/directory.hh"
 #include "wasi/stdio.hh"
@@ -31,8 +33,9 @@ os::UniqueFd dup_stdio(int fd) {
   return os::UniqueFd(d);
 }
 
-void add_stdio(Context& ctx, int host_fd) {
+void add_stdio(Context& ctx, int host_fd, bool whole_lines) {
   auto object = std::make_shared<Stdio>(dup_stdio(host_fd), ctx.wake);
+  if (whole_lines && host_fd > 0) object->write_whole_lines();
   FdEntry e;
   const bool file = object->filetype() == Filetype::regular_file;
   e.rights_base = file ? rights::regular_file : rights::tty;
@@ -159,14 +162,13 @@ void add_empty_root(Context& ctx, size_t reserve) {
 
 // The user's directories first, then the implicit ones: Go takes the first
 // preopen as its working directory unless PWD says otherwise, and it must
-// never be /etc. config.working_dir ("/" for a relative first --dir) goes
+// never be /etc. options.working_dir ("/" for a relative first --dir) goes
 // to the guest as PWD. A PWD the operator set is left alone, and then so is
 // everything else here about the working directory. The implicit ones give
 // way to the listeners (which the operator asked for) under a tight
 // --max-fds.
-void add_directories(Context& ctx, const RunConfig& config) {
-  const size_t reserve = config.listeners.size();
-  for (const DirMapping& d : config.dirs) {
+void add_directories(Context& ctx, const GuestOptions& options, size_t reserve) {
+  for (const DirMapping& d : options.dirs) {
     std::shared_ptr<Directory> dir;
     try {
       dir = Directory::open_host(d.host, d.read_only);
@@ -179,15 +181,15 @@ void add_directories(Context& ctx, const RunConfig& config) {
   // and CA bundle: one granted nothing sees exactly what it was given.
   const bool reaches_out = ctx.network && ctx.network->grants_outbound();
   std::vector<ImplicitDir> implicit;
-  if (reaches_out && config.dns_files && !maps_any(config.dirs, {"/etc"}))
+  if (reaches_out && options.dns_files && !maps_any(options.dirs, {"/etc"}))
     if (auto d = dns_files_dir()) implicit.push_back(std::move(*d));
-  if (reaches_out && config.ca_certs && !maps_any(config.dirs, {"/etc", "/etc/ssl", kGuestCaDir}))
+  if (reaches_out && options.ca_certs && !maps_any(options.dirs, {"/etc", "/etc/ssl", kGuestCaDir}))
     if (auto d = ca_certs_dir(ctx.environ)) implicit.push_back(std::move(*d));
 
   if (!has_env(ctx.environ, "PWD")) {
-    const bool works_in_root = config.dirs.empty() ? !implicit.empty() : config.working_dir == "/";
-    if (!config.working_dir.empty()) ctx.environ.push_back("PWD=" + config.working_dir);
-    if (works_in_root && !maps_any(config.dirs, {"/"})) add_empty_root(ctx, reserve);
+    const bool works_in_root = options.dirs.empty() ? !implicit.empty() : options.working_dir == "/";
+    if (!options.working_dir.empty()) ctx.environ.push_back("PWD=" + options.working_dir);
+    if (works_in_root && !maps_any(options.dirs, {"/"})) add_empty_root(ctx, reserve);
   }
   for (ImplicitDir& d : implicit) add_implicit(ctx, d, reserve);
 }
@@ -197,13 +199,13 @@ void add_directories(Context& ctx, const RunConfig& config) {
 // host knows the numbers. (Not systemd's LISTEN_FDS: that protocol assumes
 // the fds start at 3 and checks LISTEN_PID against getpid(), which means
 // nothing on wasip1; docs/RATIONALE.md.)
-void set_listen_fds(std::vector<std::string>& environ, const std::vector<net::PreopenedListener>& listeners) {
+void set_listen_fds(std::vector<std::string>& environ, const std::vector<Fd>& listeners) {
   constexpr std::string_view kName = "WASINET_LISTEN_FDS=";
   std::erase_if(environ, [&](const std::string& kv) { return kv.starts_with(kName); });
   std::string kv(kName);
   for (size_t i = 0; i < listeners.size(); ++i) {
     if (i) kv += ',';
-    kv += std::to_string(listeners[i].fd);
+    kv += std::to_string(listeners[i]);
   }
   environ.push_back(std::move(kv));
 }
@@ -219,37 +221,37 @@ Rights preopen_rights_inheriting(bool read_only) {
   return read_only ? all & ~rights::mutating : all;
 }
 
-SetupResult setup_context(Context& ctx, const RunConfig& config,
-                          std::shared_ptr<net::Network> network) {
-  ctx.fds.set_max_fds(config.max_fds);
-  ctx.args.clear();
-  ctx.args.push_back(config.module.string());
-  ctx.args.insert(ctx.args.end(), config.args.begin(), config.args.end());
-  ctx.environ = config.environ;
-  ctx.network = std::move(network);
-  // A diagnostic knob, for measuring what the guard saves (BENCHMARKS.md).
-  if (const char* guard = std::getenv("WASINET_RETRY_GUARD"); guard && std::string_view(guard) == "off")
-    ctx.retry_guard.set_enabled(false);
-  for (int fd = 0; fd < 3; ++fd) add_stdio(ctx, fd);
-  add_directories(ctx, config);
-  // Listeners after every directory: the preopen scans of Go and wasi-libc
-  // stop at the first fd that answers EBADF to fd_prestat_get, which a
-  // socket does (preview1_fd.cc). With no directory at all, the first is
-  // fd 3. WASINET_LISTEN_FDS says where they are in every case.
-  SetupResult result;
-  try {
-    for (const ListenSpec& spec : config.listeners)
-      result.listeners.push_back(net::open_preopened_listener(ctx, spec));
-  } catch (...) {
-    remove_socket_files(result);
-    throw;
-  }
-  if (!result.listeners.empty()) set_listen_fds(ctx.environ, result.listeners);
-  return result;
+std::shared_ptr<net::Network> guest_network(const GuestOptions& options) {
+  return options.network ? options.network : policy_network(options.net);
 }
 
-void remove_socket_files(const SetupResult& setup) noexcept {
-  for (const net::PreopenedListener& l : setup.listeners) net::remove_socket_file(l);
+void setup_context(Context& ctx, const GuestOptions& options, std::shared_ptr<net::Network> network,
+                   size_t listeners_to_come) {
+  ctx.fds.set_max_fds(options.max_fds ? options.max_fds : guest_fd_capacity(fd_limit()));
+  // The one place both caps are applied (GuestOptions::max_conns).
+  if (options.max_conns) ctx.fds.set_max_connections(options.max_conns);
+  ctx.args = options.argv;
+  ctx.environ = options.environ;
+  ctx.network = std::move(network);
+  if (options.retry_guard) ctx.retry_guard = std::make_shared<net::RetryGuard>();
+  ctx.reuse_port = options.reuse_port;
+  for (int fd = 0; fd < 3; ++fd) add_stdio(ctx, fd, options.whole_lines);
+  add_directories(ctx, options, listeners_to_come);
+}
+
+// Listeners after every directory: the preopen scans of Go and wasi-libc
+// stop at the first fd that answers EBADF to fd_prestat_get, which a
+// socket does (preview1_fd.cc). With no directory at all, the first is
+// fd 3. WASINET_LISTEN_FDS says where they are in every case.
+std::vector<net::InsertedListener> add_listeners(Context& ctx, const Listeners& listeners) {
+  std::vector<net::InsertedListener> out;
+  std::vector<Fd> fds;
+  for (const net::HostListener& l : listeners.all()) {
+    out.push_back(net::insert_listener(ctx, l));
+    fds.push_back(out.back().fd);
+  }
+  if (!fds.empty()) set_listen_fds(ctx.environ, fds);
+  return out;
 }
 
 }  // namespace wasinet::runtime

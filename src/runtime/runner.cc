@@ -4,15 +4,12 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <optional>
-#include <set>
 #include <string>
 #include <utility>
 
-#include "abi/preview1.hh"
-#include "abi/wasinet_v0.hh"
+#include "abi/host_modules.hh"
 #include "engine/engine.hh"
-#include "runtime/instance_setup.hh"
+#include "runtime/guest.hh"
 #include "runtime/limit_values.hh"
 #include "runtime/module_loader.hh"
 #include "runtime/run_timeout.hh"
@@ -22,26 +19,15 @@
 namespace wasinet::runtime {
 namespace {
 
-// Names every import we cannot satisfy before the engine would, so the
-// message says which module and function are missing and nothing else.
-void check_imports(const engine::Module& module, const abi::HostFunctions& functions,
-                   const std::string& file) {
-  std::set<std::pair<std::string, std::string>> provided;
-  for (const auto& f : functions) provided.emplace(f.module, f.name);
-  for (const engine::Import& imp : module.imports()) {
-    if (!imp.is_function)
-      throw Error(file + " imports " + imp.module + "::" + imp.name +
-                  ", which is not a function; wasinet provides only functions");
-    if (!provided.count({imp.module, imp.name}))
-      throw Error(file + " imports function " + imp.module + "::" + imp.name +
-                  ", which wasinet does not provide");
-  }
+// Before an _exit (a stuck guest, a second signal): nothing else will.
+void remove_socket_files(const Guest& guest) noexcept {
+  if (guest.listeners()) guest.listeners()->remove_socket_files();
 }
 
-void report_listeners(const SetupResult& setup, bool verbose) {
-  for (const net::PreopenedListener& l : setup.listeners)
-    if (l.port_chosen_by_system || verbose)
-      std::fprintf(stderr, "wasinet: listening on %s (fd %u)\n", l.url.c_str(), l.fd);
+void report_listeners(const Guest& guest, bool verbose) {
+  for (const GuestListener& l : guest.listening())
+    if (l.host->port_chosen_by_system || verbose)
+      std::fprintf(stderr, "wasinet: listening on %s (fd %u)\n", l.host->url.c_str(), l.fd);
 }
 
 // A guest that failed while its memory was close to --max-memory most
@@ -49,7 +35,7 @@ void report_listeners(const SetupResult& setup, bool verbose) {
 // guest's own message ("out of memory") does not name the cap. Close:
 // within an eighth of the cap or 8 MiB, whichever is more, which covers
 // the chunks allocators grow by (Go asks for 4 MiB arenas and more).
-void report_memory_cap(const RunConfig& config, const engine::RunOutcome& outcome) {
+void report_memory_cap(const GuestOptions& config, const engine::RunOutcome& outcome) {
   if (config.max_memory == 0 || outcome.memory_bytes == 0) return;
   const uint64_t margin = std::max<uint64_t>(config.max_memory / 8, uint64_t{8} << 20);
   if (outcome.memory_bytes + margin < config.max_memory) return;
@@ -63,8 +49,9 @@ void report_memory_cap(const RunConfig& config, const engine::RunOutcome& outcom
 // One line for a trap. Running out of stack is named as such, with the
 // flag that sets the size: the engine's "call stack exhausted" would not
 // say what to do.
-void report_trap(const RunConfig& config, const engine::RunOutcome& outcome) {
-  const std::string name = config.module.filename().string();
+void report_trap(const std::filesystem::path& module, const GuestOptions& config,
+                 const engine::RunOutcome& outcome) {
+  const std::string name = module.filename().string();
   if (outcome.stack_exhausted)
     std::fprintf(stderr, "wasinet: %s ran out of stack (--max-wasm-stack %s)\n", name.c_str(),
                  format_byte_size(config.max_wasm_stack).c_str());
@@ -75,8 +62,8 @@ void report_trap(const RunConfig& config, const engine::RunOutcome& outcome) {
 // The guest did not unwind within the grace period after --timeout (it
 // waits where neither the wake event nor the epoch reaches, as a blocking
 // read of a terminal): end the process as a second SIGINT would.
-[[noreturn]] void exit_stuck_after_timeout(const RunConfig& config, const SetupResult& setup) {
-  remove_socket_files(setup);
+[[noreturn]] void exit_stuck_after_timeout(const GuestOptions& config, const Guest& guest) {
+  remove_socket_files(guest);
   const std::string line = "wasinet: stopped: --timeout " + format_duration(config.timeout) +
                            " reached (forced: the guest did not stop)\n";
   [[maybe_unused]] ssize_t w = ::write(STDERR_FILENO, line.data(), line.size());
@@ -88,80 +75,60 @@ void report_trap(const RunConfig& config, const engine::RunOutcome& outcome) {
 // one compiled without them cannot honour --timeout: say how to fix that.
 engine::Module load_with_matching_engine(engine::Engine& engine,
                                          const engine::EngineOptions& options,
-                                         const RunConfig& config, const LoadOptions& load) {
+                                         const std::filesystem::path& module,
+                                         const LoadOptions& load) {
   try {
-    return load_module(engine, config.module, load);
+    return load_module(engine, module, load);
   } catch (const Error&) {
-    if (!is_precompiled_file(config.module)) throw;
+    if (!is_precompiled_file(module)) throw;
     engine::EngineOptions other = options;
     other.epoch_interruption = !options.epoch_interruption;
     engine::Engine alternative(other);
     bool loads = true;
     try {
-      (void)alternative.deserialize_file(config.module);
+      (void)alternative.deserialize_file(module);
     } catch (const Error&) {
       loads = false;
     }
     if (!loads) throw;  // not a matter of settings: the first error says what is wrong
     if (options.epoch_interruption)
-      throw Error(config.module.string() +
+      throw Error(module.string() +
                   " was compiled without the epoch checks --timeout needs: compile it with "
                   "`wasinet compile --interruptible`");
     engine = std::move(alternative);
-    return load_module(engine, config.module, load);
+    return load_module(engine, module, load);
   }
 }
 
 }  // namespace
 
-int run(const RunConfig& config) {
+int run(const std::filesystem::path& module_file, const GuestOptions& options,
+        const LoadOptions& load) {
   // Flags first (a --dir that does not exist), then the module.
-  wasi::Context ctx;
-  // The guest reaches only what config.net grants (deny by default).
-  SetupResult setup = setup_context(ctx, config, policy_network(config.net));
-  if (config.max_conns) ctx.fds.set_max_connections(config.max_conns);
-  struct RemoveSocketFiles {
-    const SetupResult& setup;
-    ~RemoveSocketFiles() { remove_socket_files(setup); }
-  } remove_socket_files_at_end{setup};
+  Guest guest(options);
 
   // Epoch checks only when a time limit needs them: they slow guest code.
   // Without them a signal ends the process (see StopSignals).
   engine::EngineOptions engine_options;
-  engine_options.epoch_interruption = config.timeout.count() > 0;
-  engine_options.max_wasm_stack = static_cast<size_t>(config.max_wasm_stack);
+  engine_options.epoch_interruption = options.timeout.count() > 0;
+  engine_options.max_wasm_stack = static_cast<size_t>(options.max_wasm_stack);
   engine::Engine engine(engine_options);
-  StopSignals stop(ctx.wake, engine, [&setup] { remove_socket_files(setup); });
-  LoadOptions load;
-  load.use_cache = config.use_cache;
-  load.cache_dir = config.cache_dir;
-  load.verbose = config.verbose;
-  engine::Module module = load_with_matching_engine(engine, engine_options, config, load);
+  StopSignals stop(guest.context().wake, engine, [&guest] { remove_socket_files(guest); });
+  engine::Module module = load_with_matching_engine(engine, engine_options, module_file, load);
+  report_listeners(guest, load.verbose);
 
-  abi::HostFunctions functions = abi::preview1_functions();
-  abi::add_wasinet_v0(functions);
-  check_imports(module, functions, config.module.string());
-  report_listeners(setup, config.verbose);
-
-  bool timed_out = false;
-  engine::RunOutcome outcome;
-  engine::RunLimits limits;
-  limits.max_memory = config.max_memory;
+  GuestOutcome outcome;
   stop.guest_starting();
-  {
-    std::optional<RunTimeout> timeout;
-    if (config.timeout.count() > 0)
-      timeout.emplace(config.timeout, ctx.wake, [&engine] { engine.interrupt_all(); },
-                      [&config, &setup] { exit_stuck_after_timeout(config, setup); });
-    try {
-      outcome = engine.run(module, functions, &ctx, limits);
-    } catch (const engine::MemoryLimitError& e) {
-      throw Error(config.module.string() + ": " + e.what() + " (--max-memory " +
-                  format_byte_size(config.max_memory) + ")");
-    } catch (const Error& e) {
-      throw Error(config.module.string() + ": " + e.what());
-    }
-    timed_out = timeout && timeout->expired();
+  try {
+    outcome = run_guest(engine, module, guest,
+                        [&options, &guest] { exit_stuck_after_timeout(options, guest); });
+  } catch (const abi::ImportError& e) {
+    throw Error(module_file.string() + " " + e.what());
+  } catch (const engine::MemoryLimitError& e) {
+    throw Error(module_file.string() + ": " + e.what() + " (--max-memory " +
+                format_byte_size(options.max_memory) + ")");
+  } catch (const Error& e) {
+    throw Error(module_file.string() + ": " + e.what());
   }
   // A stopped guest ends however the stop reached it: an epoch trap, or
   // its own reaction to EINTR. Either way the signal decides the status,
@@ -170,25 +137,18 @@ int run(const RunConfig& config) {
     std::fprintf(stderr, "wasinet: stopped by %s\n", signal_name(sig));
     return 128 + sig;
   }
-  if (timed_out) {
+  if (outcome.timed_out) {
     std::fprintf(stderr, "wasinet: stopped: --timeout %s reached\n",
-                 format_duration(config.timeout).c_str());
+                 format_duration(options.timeout).c_str());
     return kExitTimeout;
   }
-  const bool failed = outcome.kind == engine::RunOutcome::Kind::trapped ||
-                      outcome.kind == engine::RunOutcome::Kind::interrupted ||
-                      (outcome.kind == engine::RunOutcome::Kind::exited && outcome.exit_code != 0);
-  if (outcome.kind == engine::RunOutcome::Kind::trapped ||
-      outcome.kind == engine::RunOutcome::Kind::interrupted)
-    report_trap(config, outcome);
-  if (failed) report_memory_cap(config, outcome);
-  switch (outcome.kind) {
-    case engine::RunOutcome::Kind::returned: return 0;
-    case engine::RunOutcome::Kind::exited: return outcome.exit_code;
-    case engine::RunOutcome::Kind::interrupted:
-    case engine::RunOutcome::Kind::trapped: return kExitTrap;
-  }
-  return kExitTrap;
+  const engine::RunOutcome& run = outcome.run;
+  const bool trapped = run.kind == engine::RunOutcome::Kind::trapped ||
+                       run.kind == engine::RunOutcome::Kind::interrupted;
+  if (trapped) report_trap(module_file, options, run);
+  if (trapped || (run.kind == engine::RunOutcome::Kind::exited && run.exit_code != 0))
+    report_memory_cap(options, run);
+  return exit_status(outcome);
 }
 
 }  // namespace wasinet::runtime

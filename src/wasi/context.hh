@@ -1,6 +1,7 @@
 #pragma once
 // Everything one guest instance's WASI calls share: arguments, environment,
 // the fd table, the network it may use and the event that stops its waits.
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -8,10 +9,10 @@
 #include "os/wake_event.hh"
 #include "wasi/fd_table.hh"
 #include "wasi/poll_registry.hh"
-#include "wasi/retry_guard.hh"
 
 namespace wasinet::net {
 class Network;
+class RetryGuard;
 }
 
 namespace wasinet::wasi {
@@ -27,8 +28,20 @@ struct Context {
   std::shared_ptr<const os::WakeEvent> wake = std::make_shared<os::WakeEvent>();
   // poll_oneoff's wait set, kept between calls (wasi/poll_registry.hh).
   PollRegistry poll_registry;
-  // Puts guests that retry EAGAIN in a loop to sleep (wasi/retry_guard.hh).
-  RetryGuard retry_guard;
+  // Puts guests that retry EAGAIN in a loop to sleep (net/retry_guard.hh;
+  // it serves wasinet_v0's guests). Null: no guard.
+  std::shared_ptr<net::RetryGuard> retry_guard;
+  // Set (then the wake event fired) to stop the guest at its next host
+  // call, without epoch checks (engine::RunLimits::stop). Any thread.
+  std::atomic<bool> stop_requested{false};
+  // SO_REUSEPORT on every TCP or UDP socket the guest binds: the
+  // instances of a service bind the same ports (GuestOptions::reuse_port).
+  bool reuse_port = false;
+  // Set (then drain_event fired) when the guest is to finish its
+  // connections and end: poll_oneoff then closes the idle ones and stops
+  // the guest once it holds none (docs/serving.md, "Draining"). Any thread.
+  std::atomic<bool> draining{false};
+  std::shared_ptr<const os::WakeEvent> drain_event = std::make_shared<os::WakeEvent>();
 };
 
 }  // namespace wasinet::wasi

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "os/proc_fd.hh"
 #include "wasi/host_file.hh"
 #include "wasi/host_stat.hh"
 #include "wasi/path_resolver.hh"
@@ -53,7 +54,7 @@ Status link_descriptor(int fd, int new_parent, const std::string& new_name) {
   // Before Linux 6.10, AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH and fails
   // with ENOENT without it. The /proc link names the same file, already
   // known to lie beneath the preopen, so following it cannot escape.
-  const std::string proc = "/proc/self/fd/" + std::to_string(fd);
+  const std::string proc = os::proc_fd_path(fd);
   return status_from_host(
       ::linkat(AT_FDCWD, proc.c_str(), new_parent, new_name.c_str(), AT_SYMLINK_FOLLOW));
 }

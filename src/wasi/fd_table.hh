@@ -8,7 +8,7 @@
 // Two caps bound what a guest can hold (`--max-fds`, `--max-conns`):
 // every fd counts against max_fds; entries marked `connection` (sockets
 // the guest opened or accepted, not listening ones) also count against
-// max_connections. Beyond either, insert() fails with EMFILE.
+// the connection cap. Beyond either, insert() fails with EMFILE.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -40,7 +40,7 @@ class FdTable {
   explicit FdTable(size_t max_fds = 1024) : max_fds_(max_fds) {}
 
   // Inserts at the lowest free number; EMFILE when the table is full, or
-  // when `entry` is a connection and max_connections() are held already.
+  // when `entry` is a connection and the connection cap is reached.
   Result<Fd> insert(FdEntry entry);
 
   // EMFILE when insert() of such an entry would fail for want of room.
@@ -59,15 +59,27 @@ class FdTable {
   // Looks up an fd whose object must be a T (e.g. Directory): EBADF as
   // get(), then `wrong_kind` (e.g. ENOTDIR) before any rights are checked,
   // so that a file passed as a directory says ENOTDIR, not ENOTCAPABLE.
-  // The object comes back shared, alive even if the fd is closed meanwhile.
+  // The object comes back shared, alive even if the fd is closed meanwhile,
+  // with its entry (flags, rights) from the same lookup.
   template <class T>
-  Result<std::shared_ptr<T>> get_as(Fd fd, Rights required, Errno wrong_kind) {
+  struct Typed {
+    std::shared_ptr<T> object;
+    FdEntry* entry = nullptr;
+  };
+  template <class T>
+  Result<Typed<T>> get_typed(Fd fd, Rights required, Errno wrong_kind) {
     if (fd >= entries_.size() || !entries_[fd]) return Errno::badf;
     FdEntry& e = *entries_[fd];
     auto object = std::dynamic_pointer_cast<T>(e.object);
     if (!object) return wrong_kind;
     if ((e.rights_base & required) != required) return Errno::notcapable;
-    return object;
+    return Typed<T>{std::move(object), &e};
+  }
+  // get_typed, when only the object is wanted.
+  template <class T>
+  Result<std::shared_ptr<T>> get_as(Fd fd, Rights required, Errno wrong_kind) {
+    WASINET_TRY(Typed<T> t, get_typed<T>(fd, required, wrong_kind));
+    return std::move(t.object);
   }
 
   // Removes the entry; EBADF if there is none.
@@ -87,7 +99,6 @@ class FdTable {
   void set_max_fds(size_t n) noexcept { max_fds_ = n; }
 
   size_t connections() const noexcept { return connections_; }
-  size_t max_connections() const noexcept { return max_connections_; }
   void set_max_connections(size_t n) noexcept { max_connections_ = n; }
 
  private:

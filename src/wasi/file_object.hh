@@ -1,5 +1,6 @@
 #pragma once
-// What a guest fd refers to: a file, a directory, stdio, later a socket.
+// What a guest fd refers to: a file, a directory, stdio, a socket
+// (net/socket.hh).
 //
 // Every operation has a default answer for kinds that do not support it
 // (as wasmtime's preview1 does), so each kind overrides only what it can do.
@@ -45,6 +46,13 @@ class FileObject {
   virtual int host_fd() const { return -1; }
   // Regular files are always ready for reading and writing (POSIX poll).
   virtual bool always_ready() const { return false; }
+  // Never readable for poll_oneoff now, whatever the kernel says (a
+  // listener that stopped accepting: its queue is other guests').
+  virtual bool read_paused() const { return false; }
+  // Other guests wait on the same kernel object (a shared listener):
+  // poll_oneoff waits on it with EPOLLEXCLUSIVE, so that one connection
+  // wakes one guest.
+  virtual bool exclusive_wait() const { return false; }
 
   virtual Result<size_t> read(IoVecs iovs, bool nonblocking);
   virtual Result<size_t> write(IoVecs iovs, bool nonblocking);

@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "os/io_linux.hh"
+#include "wasi/host_iovecs.hh"
 #include "wasi/host_stat.hh"
 #include "wasi/timestamps.hh"
 
@@ -18,14 +19,6 @@ namespace {
 // For the posix_f* calls, which return the error instead of setting errno.
 Status posix_status(int rc) { return rc == 0 ? Errno::success : errno_from_host(rc); }
 
-bool writable_now(int fd) {
-  struct pollfd p{fd, POLLOUT, 0};
-  int r;
-  do r = ::poll(&p, 1, 0);
-  while (r < 0 && errno == EINTR);
-  return r > 0;
-}
-
 constexpr uint16_t kSyncFlags = fdflags::sync | fdflags::dsync | fdflags::rsync;
 
 }  // namespace
@@ -34,27 +27,31 @@ constexpr uint16_t kSyncFlags = fdflags::sync | fdflags::dsync | fdflags::rsync;
 // instead of blocking (the host descriptor itself stays blocking, so a
 // regular file never reports EAGAIN).
 Result<size_t> HostFile::read(IoVecs iovs, bool nonblocking) {
-  if (nonblocking && !always_ready() && !os::readable_now(fd_.get())) return Errno::again;
-  return os::readv(fd_.get(), iovs);
+  if (nonblocking && !always_ready() && !os::ready_now(fd_.get(), POLLIN)) return Errno::again;
+  HostIovecs host(iovs);
+  return from_host(os::readv(fd_.get(), host.rest()));
 }
 
 // POSIX writev; EAGAIN as read() for a full FIFO in non-blocking mode.
 Result<size_t> HostFile::write(IoVecs iovs, bool nonblocking) {
-  if (nonblocking && !always_ready() && !writable_now(fd_.get())) return Errno::again;
-  WASINET_TRY(size_t n, os::writev(fd_.get(), iovs));
+  if (nonblocking && !always_ready() && !os::ready_now(fd_.get(), POLLOUT)) return Errno::again;
+  HostIovecs host(iovs);
+  WASINET_TRY(size_t n, from_host(os::writev(fd_.get(), host.rest())));
   WASINET_CHECK(after_write());
   return n;
 }
 
 // POSIX preadv. ESPIPE on FIFOs, EINVAL beyond INT64_MAX.
 Result<size_t> HostFile::pread(IoVecs iovs, FileSize offset) {
-  return os::preadv(fd_.get(), iovs, offset);
+  HostIovecs host(iovs);
+  return from_host(os::preadv(fd_.get(), host.rest(), offset));
 }
 
 // POSIX pwritev. As on Linux, a file in append mode appends whatever the
 // offset says (pwrite(2), BUGS).
 Result<size_t> HostFile::pwrite(IoVecs iovs, FileSize offset) {
-  WASINET_TRY(size_t n, os::pwritev(fd_.get(), iovs, offset));
+  HostIovecs host(iovs);
+  WASINET_TRY(size_t n, from_host(os::pwritev(fd_.get(), host.rest(), offset)));
   WASINET_CHECK(after_write());
   return n;
 }

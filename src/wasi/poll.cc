@@ -12,27 +12,16 @@
 #include <memory>
 #include <utility>
 
+#include "os/small_buffer.hh"
+
 namespace wasinet::wasi {
 namespace {
 
 constexpr Timestamp kNever = std::numeric_limits<Timestamp>::max();
 constexpr uint64_t kNsPerSec = 1'000'000'000;
 
-// Storage for n elements: inline for the common small call (Go's netpoller
-// polls one clock and a few fds, once per timer), on the heap beyond that.
-template <class T, size_t N>
-class Scratch {
- public:
-  explicit Scratch(size_t n) {
-    if (n > N) heap_ = std::make_unique<T[]>(n);
-  }
-  T* data() noexcept { return heap_ ? heap_.get() : inline_; }
-  T& operator[](size_t i) noexcept { return data()[i]; }
-
- private:
-  T inline_[N]{};
-  std::unique_ptr<T[]> heap_;
-};
+// Inline storage for the common small call (Go's netpoller polls one clock
+// and a few fds, once per timer); the heap beyond.
 constexpr size_t kInline = 16;
 
 // The two clocks a subscription can wait on, by index.
@@ -126,6 +115,203 @@ timespec to_timespec(Timestamp ns) {
   return ts;
 }
 
+// What one call waits for, worked out before the wait: a Pending per
+// subscription, one pollfd per distinct host descriptor (plus the wake
+// event), the earliest deadline on each clock.
+struct WaitSet {
+  explicit WaitSet(size_t n) : pending(n), refs(n), pfds(n + 2), owners(n + 2) {}
+
+  os::SmallBuffer<Pending, kInline> pending;
+  os::SmallBuffer<FdRef, kInline> refs;
+  size_t nrefs = 0;
+  os::SmallBuffer<pollfd, kInline + 2> pfds;
+  // The object behind each pollfd, for the registry (null: the wake or
+  // drain event).
+  os::SmallBuffer<const std::shared_ptr<FileObject>*, kInline + 2> owners;
+  size_t npfds = 0;
+  size_t nimmediate = 0;  // subscriptions whose event is known already
+  int wake_slot = -1;     // index of the wake event's pollfd, -1: none
+  int drain_slot = -1;    // index of the drain event's pollfd, -1: none
+  Timestamp earliest[kClockCount] = {kNever, kNever};
+  bool clock_used[kClockCount] = {false, false};
+  Timestamp start[kClockCount] = {0, 0};  // "now" for relative timeouts,
+  bool start_read[kClockCount] = {false, false};  // read once per call
+};
+
+// A clock subscription: its deadline on its clock (EINVAL event for a clock
+// that cannot be slept on).
+void plan_clock(WaitSet& w, const Subscription& s, Pending& p) {
+  const int c = clock_index(s.clock_id);
+  if (c < 0) {
+    p.ready = event_for(s, Errno::inval);
+    ++w.nimmediate;
+    return;
+  }
+  Timestamp deadline = s.timeout;
+  if ((s.clock_flags & subclockflags::abstime) == 0) {
+    if (!w.start_read[c]) {
+      w.start[c] = now_ns(static_cast<size_t>(c));
+      w.start_read[c] = true;
+    }
+    // Saturates: a timeout past the end of time never fires.
+    deadline = s.timeout > kNever - w.start[c] ? kNever : w.start[c] + s.timeout;
+  }
+  p.kind = Kind::clock;
+  p.clock = static_cast<uint8_t>(c);
+  p.deadline = deadline;
+  w.clock_used[c] = true;
+  w.earliest[c] = std::min(w.earliest[c], deadline);
+}
+
+// An fd subscription: a host descriptor to wait on, or an event known now
+// (EBADF, ENOTCAPABLE, ENOTSUP, or a regular file that is always ready).
+void plan_fd(WaitSet& w, FdTable& fds, const Subscription& s, uint32_t index, Pending& p) {
+  auto entry = fds.get(s.fd, rights::poll_fd_readwrite);
+  if (!entry.ok()) {
+    p.ready = event_for(s, entry.error());  // EBADF or ENOTCAPABLE
+    ++w.nimmediate;
+    return;
+  }
+  const FileObject& object = *(*entry)->object;
+  const int host_fd = object.host_fd();
+  if (object.always_ready()) {
+    // Regular files never block (POSIX poll says ready at once).
+    p.ready = event_for(s);
+    if (s.type == EventType::fd_read) p.ready.nbytes = bytes_left_in_file(host_fd);
+    ++w.nimmediate;
+  } else if (s.type == EventType::fd_read && object.read_paused()) {
+    // Never ready (Pending's clock slot, unused, stays at 0 < kNever): the
+    // call waits for its other subscriptions, the wake or the drain event.
+    p.kind = Kind::clock;
+    p.deadline = kNever;
+  } else if (host_fd < 0) {
+    // Nothing to wait on (a directory, say): say so rather than hang.
+    p.ready = event_for(s, Errno::notsup);
+    ++w.nimmediate;
+  } else {
+    p.kind = Kind::fd;
+    p.object = (*entry)->object;
+    w.refs[w.nrefs++] = {host_fd, index};
+  }
+}
+
+// Step 1: what each subscription waits for. Anything wrong with one
+// subscription becomes its event, ready at once.
+void plan(WaitSet& w, FdTable& fds, std::span<const Subscription> subs) {
+  for (size_t i = 0; i < subs.size(); ++i) {
+    const Subscription& s = subs[i];
+    Pending& p = w.pending[i];
+    switch (s.type) {
+      case EventType::clock: plan_clock(w, s, p); break;
+      case EventType::fd_read:
+      case EventType::fd_write: plan_fd(w, fds, s, static_cast<uint32_t>(i), p); break;
+      default:
+        p.ready = event_for(s, Errno::inval);
+        ++w.nimmediate;
+        break;
+    }
+  }
+}
+
+// Step 2: one pollfd per distinct host descriptor (a read and a write
+// subscription on one fd share it), then the wake event. Sorting keeps this
+// O(n log n) and nfds within RLIMIT_NOFILE however often an fd repeats.
+void build_pollfds(WaitSet& w, std::span<const Subscription> subs, int wake_fd, int drain_fd) {
+  std::sort(w.refs.data(), w.refs.data() + w.nrefs,
+            [](const FdRef& a, const FdRef& b) { return a.host_fd < b.host_fd; });
+  for (size_t k = 0; k < w.nrefs; ++k) {
+    const FdRef& ref = w.refs[k];
+    if (w.npfds == 0 || w.pfds[w.npfds - 1].fd != ref.host_fd) {
+      w.owners[w.npfds] = &w.pending[ref.sub].object;
+      w.pfds[w.npfds++] = {ref.host_fd, 0, 0};
+    }
+    w.pfds[w.npfds - 1].events |= subs[ref.sub].type == EventType::fd_read ? POLLIN : POLLOUT;
+    w.pending[ref.sub].slot = static_cast<uint32_t>(w.npfds - 1);
+  }
+  if (wake_fd >= 0) {
+    w.wake_slot = static_cast<int>(w.npfds);
+    w.owners[w.npfds] = nullptr;
+    w.pfds[w.npfds++] = {wake_fd, POLLIN, 0};
+  }
+  if (drain_fd >= 0) {
+    w.drain_slot = static_cast<int>(w.npfds);
+    w.owners[w.npfds] = nullptr;
+    w.pfds[w.npfds++] = {drain_fd, POLLIN, 0};
+  }
+}
+
+// Step 3: how long to sleep: until the earliest deadline (exactly, in ns);
+// not at all when something is ready already (every fd is still looked at,
+// so the guest learns everything that is ready in one call); null: fds
+// only, as long as it takes.
+const timespec* wait_timeout(const WaitSet& w, timespec& storage) {
+  storage = {};
+  if (w.nimmediate > 0) return &storage;
+  Timestamp wait = kNever;
+  for (size_t c = 0; c < kClockCount; ++c) {
+    if (!w.clock_used[c]) continue;
+    const Timestamp now = now_ns(c);
+    wait = std::min(wait, w.earliest[c] > now ? w.earliest[c] - now : 0);
+  }
+  if (wait == kNever) return nullptr;
+  storage = to_timespec(wait);
+  return &storage;
+}
+
+// While draining no wait is longer than the drain tick (100 ms), so idle
+// connections are found soon after they go quiet.
+const timespec* at_most_a_drain_tick(const timespec* timeout, timespec& storage) {
+  constexpr timespec kTick{0, 100'000'000};
+  if (timeout && (timeout->tv_sec < kTick.tv_sec ||
+                  (timeout->tv_sec == kTick.tv_sec && timeout->tv_nsec <= kTick.tv_nsec)))
+    return timeout;
+  storage = kTick;
+  return &storage;
+}
+
+void drain_event_reset(int fd) {
+  uint64_t count = 0;
+  [[maybe_unused]] ssize_t n = ::read(fd, &count, sizeof count);
+}
+
+// Step 4: one wait in the kernel: the registry's epoll, or ppoll when there
+// is none or it failed (no descriptor left for epoll, say; `registry` is
+// then cleared for the rest of the call). -1 with errno, as ppoll.
+int wait_once(WaitSet& w, PollRegistry*& registry, const timespec* timeout) {
+  const bool instant = timeout && timeout->tv_sec == 0 && timeout->tv_nsec == 0;
+  if (w.npfds == 0 && instant) return 0;
+  if (registry) {
+    const int r = registry->wait({w.pfds.data(), w.npfds}, {w.owners.data(), w.npfds}, timeout);
+    if (r >= 0 || errno == EINTR) return r;
+    registry = nullptr;
+  }
+  return ::ppoll(w.npfds ? w.pfds.data() : nullptr, w.npfds, timeout, nullptr);
+}
+
+// Step 5: every event that is ready now, in subscription order.
+size_t collect_ready(const WaitSet& w, std::span<const Subscription> subs,
+                     std::span<Event> events) {
+  Timestamp now[kClockCount] = {0, 0};
+  for (size_t c = 0; c < kClockCount; ++c)
+    if (w.clock_used[c]) now[c] = now_ns(c);
+  size_t count = 0;
+  for (size_t i = 0; i < subs.size(); ++i) {
+    const Pending& p = w.pending[i];
+    switch (p.kind) {
+      case Kind::immediate: events[count++] = p.ready; break;
+      case Kind::clock:
+        if (now[p.clock] >= p.deadline) events[count++] = event_for(subs[i]);
+        break;
+      case Kind::fd: {
+        const pollfd& pfd = w.pfds[p.slot];
+        if (fd_event(subs[i], pfd.revents, pfd.fd, events[count])) ++count;
+        break;
+      }
+    }
+  }
+  return count;
+}
+
 }  // namespace
 
 Result<size_t> poll_oneoff(FdTable& fds, std::span<const Subscription> subs,
@@ -133,162 +319,29 @@ Result<size_t> poll_oneoff(FdTable& fds, std::span<const Subscription> subs,
   const size_t n = subs.size();
   if (n == 0 || n > kMaxSubscriptions || events.size() < n) return Errno::inval;
 
-  Scratch<Pending, kInline> pending(n);
-  Scratch<FdRef, kInline> refs(n);
-  size_t nrefs = 0;
-  size_t nimmediate = 0;
-  Timestamp earliest[kClockCount] = {kNever, kNever};
-  bool clock_used[kClockCount] = {false, false};
-  Timestamp start[kClockCount] = {0, 0};
-  bool start_read[kClockCount] = {false, false};
-
-  // Work out what each subscription waits for. Anything wrong with one
-  // subscription becomes its event, ready at once.
-  for (size_t i = 0; i < n; ++i) {
-    const Subscription& s = subs[i];
-    Pending& p = pending[i];
-    switch (s.type) {
-      case EventType::clock: {
-        const int c = clock_index(s.clock_id);
-        if (c < 0) {
-          p.ready = event_for(s, Errno::inval);
-          ++nimmediate;
-          break;
-        }
-        Timestamp deadline = s.timeout;
-        if ((s.clock_flags & subclockflags::abstime) == 0) {
-          if (!start_read[c]) {
-            start[c] = now_ns(static_cast<size_t>(c));
-            start_read[c] = true;
-          }
-          // Saturates: a timeout past the end of time never fires.
-          deadline = s.timeout > kNever - start[c] ? kNever : start[c] + s.timeout;
-        }
-        p.kind = Kind::clock;
-        p.clock = static_cast<uint8_t>(c);
-        p.deadline = deadline;
-        clock_used[c] = true;
-        earliest[c] = std::min(earliest[c], deadline);
-        break;
-      }
-      case EventType::fd_read:
-      case EventType::fd_write: {
-        auto entry = fds.get(s.fd, rights::poll_fd_readwrite);
-        if (!entry.ok()) {
-          p.ready = event_for(s, entry.error());  // EBADF or ENOTCAPABLE
-          ++nimmediate;
-          break;
-        }
-        const FileObject& object = *(*entry)->object;
-        const int host_fd = object.host_fd();
-        if (object.always_ready()) {
-          // Regular files never block (POSIX poll says ready at once).
-          p.ready = event_for(s);
-          if (s.type == EventType::fd_read) p.ready.nbytes = bytes_left_in_file(host_fd);
-          ++nimmediate;
-        } else if (host_fd < 0) {
-          // Nothing to wait on (a directory, say): say so rather than hang.
-          p.ready = event_for(s, Errno::notsup);
-          ++nimmediate;
-        } else {
-          p.kind = Kind::fd;
-          p.object = (*entry)->object;
-          refs[nrefs++] = {host_fd, static_cast<uint32_t>(i)};
-        }
-        break;
-      }
-      default:
-        p.ready = event_for(s, Errno::inval);
-        ++nimmediate;
-        break;
-    }
-  }
-
-  // One pollfd per distinct host descriptor (a read and a write
-  // subscription on one fd share it). Sorting keeps this O(n log n) and
-  // keeps nfds within RLIMIT_NOFILE however often an fd repeats.
-  std::sort(refs.data(), refs.data() + nrefs,
-            [](const FdRef& a, const FdRef& b) { return a.host_fd < b.host_fd; });
-  Scratch<struct pollfd, kInline + 1> pfds(nrefs + 1);
-  // The object behind each pollfd, for the registry (null: the wake event).
-  Scratch<const std::shared_ptr<FileObject>*, kInline + 1> owners(nrefs + 1);
-  size_t npfds = 0;
-  for (size_t k = 0; k < nrefs; ++k) {
-    if (npfds == 0 || pfds[npfds - 1].fd != refs[k].host_fd) {
-      owners[npfds] = &pending[refs[k].sub].object;
-      pfds[npfds++] = {refs[k].host_fd, 0, 0};
-    }
-    const Subscription& s = subs[refs[k].sub];
-    pfds[npfds - 1].events |= s.type == EventType::fd_read ? POLLIN : POLLOUT;
-    pending[refs[k].sub].slot = static_cast<uint32_t>(npfds - 1);
-  }
-  const bool has_wake = options.wake_fd >= 0;
-  const size_t wake_slot = npfds;
-  if (has_wake) {
-    owners[npfds] = nullptr;
-    pfds[npfds++] = {options.wake_fd, POLLIN, 0};
-  }
+  WaitSet w(n);
+  plan(w, fds, subs);
+  build_pollfds(w, subs, options.wake_fd, options.drain_fd);
   PollRegistry* registry = options.registry;
-
   for (;;) {
-    // Sleep until the earliest deadline (exactly, in ns), or not at all
-    // when something is ready already: we still look at every fd, so the
-    // guest learns everything that is ready in one call.
-    timespec timeout{};
-    const timespec* timeout_ptr = &timeout;
-    if (nimmediate == 0) {
-      Timestamp wait = kNever;
-      for (size_t c = 0; c < kClockCount; ++c) {
-        if (!clock_used[c]) continue;
-        const Timestamp now = now_ns(c);
-        wait = std::min(wait, earliest[c] > now ? earliest[c] - now : 0);
-      }
-      if (wait == kNever)
-        timeout_ptr = nullptr;  // fds only: wait for them as long as it takes
-      else
-        timeout = to_timespec(wait);
+    const bool draining = options.draining && options.draining->load(std::memory_order_relaxed);
+    if (draining && options.drain_scan && options.drain_scan(options.drain_arg)) return Errno::intr;
+    timespec storage;
+    const timespec* timeout = wait_timeout(w, storage);
+    if (draining) timeout = at_most_a_drain_tick(timeout, storage);
+    if (wait_once(w, registry, timeout) < 0) {
+      // A signal: the time left is worked out again, and the wait resumes.
+      if (errno == EINTR) continue;
+      return errno_from_host(errno);
     }
-
-    const bool instant = timeout_ptr && timeout.tv_sec == 0 && timeout.tv_nsec == 0;
-    if (npfds > 0 || !instant) {
-      int r = -1;
-      if (registry) {
-        r = registry->wait({pfds.data(), npfds}, {owners.data(), npfds}, timeout_ptr);
-        // The registry failed (no descriptor left for epoll, say): this
-        // call waits the plain way.
-        if (r < 0 && errno != EINTR) registry = nullptr;
-      }
-      if (!registry) r = ::ppoll(npfds ? pfds.data() : nullptr, npfds, timeout_ptr, nullptr);
-      if (r < 0) {
-        // A signal: the loop recomputes the time left and waits again.
-        if (errno == EINTR) continue;
-        return errno_from_host(errno);
-      }
-    }
-
-    // Report, in subscription order, everything that is ready now.
-    Timestamp now[kClockCount] = {0, 0};
-    for (size_t c = 0; c < kClockCount; ++c)
-      if (clock_used[c]) now[c] = now_ns(c);
-    size_t count = 0;
-    for (size_t i = 0; i < n; ++i) {
-      const Pending& p = pending[i];
-      switch (p.kind) {
-        case Kind::immediate: events[count++] = p.ready; break;
-        case Kind::clock:
-          if (now[p.clock] >= p.deadline) events[count++] = event_for(subs[i]);
-          break;
-        case Kind::fd: {
-          const struct pollfd& pfd = pfds[p.slot];
-          if (fd_event(subs[i], pfd.revents, pfd.fd, events[count])) ++count;
-          break;
-        }
-      }
-    }
-    if (count > 0) return count;
-    if (has_wake && pfds[wake_slot].revents != 0) return Errno::intr;
-    // Woken early (timer slack, a realtime clock that was set back):
-    // never return zero events, wait again for what is left.
+    if (const size_t count = collect_ready(w, subs, events)) return count;
+    if (w.wake_slot >= 0 && w.pfds[static_cast<size_t>(w.wake_slot)].revents != 0)
+      return Errno::intr;
+    // Draining has begun: scan (above) and wait again.
+    if (w.drain_slot >= 0 && w.pfds[static_cast<size_t>(w.drain_slot)].revents != 0)
+      drain_event_reset(options.drain_fd);
+    // Woken early (timer slack, a realtime clock that was set back): never
+    // return zero events; wait again for what is left.
   }
 }
 

@@ -9,6 +9,7 @@
 // (closed fd, missing right, unknown clock) become that subscription's event
 // with `error` set, ready at once; they never fail the whole call, because
 // Go aborts on any poll_oneoff result but success and EINTR.
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -56,6 +57,15 @@ struct PollOptions {
   // The instance's persistent wait set (wasi/poll_registry.hh); null: a
   // ppoll per call.
   PollRegistry* registry = nullptr;
+  // Draining (docs/serving.md): while *draining, drain_scan(drain_arg) runs
+  // when the call starts and on every wake-up, and no wait is longer than
+  // the drain tick; when it returns true the call ends with EINTR (the
+  // guest is then stopped). drain_fd, an event fired when draining starts,
+  // wakes a waiting call for its first scan; it is reset here.
+  int drain_fd = -1;
+  const std::atomic<bool>* draining = nullptr;
+  bool (*drain_scan)(void* arg) = nullptr;
+  void* drain_arg = nullptr;
 };
 
 // Waits until at least one subscription is ready and writes every ready

@@ -33,36 +33,57 @@ int PollRegistry::want(const pollfd& pfd, const std::shared_ptr<FileObject>* own
   epoll_event ev{};
   ev.events = static_cast<uint32_t>(pfd.events);
   ev.data.u64 = static_cast<uint64_t>(static_cast<uint32_t>(pfd.fd));
+  // A socket other guests wait on too, waited on for reading only: one
+  // event wakes one of them (EPOLLEXCLUSIVE allows no EPOLLOUT).
+  const bool exclusive = owner && *owner && (*owner)->exclusive_wait() && pfd.events == POLLIN;
+  if (exclusive) ev.events |= EPOLLEXCLUSIVE;
   auto it = entries_.find(pfd.fd);
   const bool same = it != entries_.end() &&
                     (owner ? !it->second.permanent && it->second.owner.lock() == *owner
                            : it->second.permanent);
   if (same) {
     Entry& e = it->second;
-    if (e.events != pfd.events && ::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, pfd.fd, &ev) != 0)
-      return -1;
+    if (e.events != pfd.events) {
+      // EPOLL_CTL_MOD cannot add or keep EPOLLEXCLUSIVE: register afresh.
+      if (e.exclusive || exclusive) {
+        if (::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, pfd.fd, nullptr) != 0 ||
+            ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, pfd.fd, &ev) != 0)
+          return -1;
+      } else if (::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, pfd.fd, &ev) != 0) {
+        return -1;
+      }
+    }
     e.events = pfd.events;
+    e.exclusive = exclusive;
     e.generation = generation_;
     e.slot = slot;
     return 0;
   }
   // New, or the number now names another object (the old one's close took
-  // its registration out of the kernel's set; if it was not closed, MOD).
+  // its registration out of the kernel's set; if it was not closed,
+  // register it afresh).
   if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, pfd.fd, &ev) != 0) {
     if (errno == EPERM) {  // regular files, /dev/null: poll calls them ready
       if (it != entries_.end()) entries_.erase(it);
       return 1;
     }
-    if (errno != EEXIST || ::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, pfd.fd, &ev) != 0) return -1;
+    if (errno != EEXIST || ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, pfd.fd, nullptr) != 0 ||
+        ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, pfd.fd, &ev) != 0)
+      return -1;
   }
   Entry e;
   if (owner) e.owner = *owner;
   e.permanent = owner == nullptr;
+  e.exclusive = exclusive;
   e.events = pfd.events;
   e.generation = generation_;
   e.slot = slot;
   entries_[pfd.fd] = std::move(e);
   return 0;
+}
+
+void PollRegistry::unregister_now(int host_fd) const noexcept {
+  if (epoll_) ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, host_fd, nullptr);
 }
 
 int PollRegistry::wait(std::span<pollfd> fds,

@@ -38,6 +38,11 @@ class PollRegistry {
   int wait(std::span<pollfd> fds, std::span<const std::shared_ptr<FileObject>* const> owners,
            const timespec* timeout);
 
+  // Takes `host_fd` out of the kernel's wait set now, from any thread (the
+  // kernel's set is thread-safe; the registry's own entry is dropped by the
+  // next wait that does not ask for it).
+  void unregister_now(int host_fd) const noexcept;
+
   // Descriptors registered now (for tests).
   size_t registered() const noexcept { return entries_.size(); }
 
@@ -45,6 +50,7 @@ class PollRegistry {
   struct Entry {
     std::weak_ptr<FileObject> owner;  // expired: the host fd was closed
     bool permanent = false;
+    bool exclusive = false;  // registered with EPOLLEXCLUSIVE (which MOD cannot change)
     short events = 0;
     uint64_t generation = 0;
     uint32_t slot = 0;  // index into this call's pollfd array

@@ -4,6 +4,7 @@
 #include <utility>
 #include <variant>
 
+#include "os/host_result.hh"
 #include "wasi/errno.hh"
 
 namespace wasinet::wasi {
@@ -32,6 +33,13 @@ class [[nodiscard]] Result {
 
 // For operations with nothing to return but success.
 using Status = Errno;
+
+// An os/ wrapper's result with its host errno mapped (errno_from_host).
+template <class T>
+Result<T> from_host(os::HostResult<T> r) {
+  if (!r.ok()) return errno_from_host(r.error);
+  return std::move(r.value);
+}
 
 }  // namespace wasinet::wasi
 

@@ -39,6 +39,7 @@ inline constexpr uint32_t symlink_follow = 1 << 0;
 
 namespace fstflags {
 inline constexpr uint16_t atim = 1 << 0, atim_now = 1 << 1, mtim = 1 << 2, mtim_now = 1 << 3;
+inline constexpr uint16_t all = atim | atim_now | mtim | mtim_now;
 }
 
 namespace subclockflags {

@@ -36,6 +36,13 @@ func csdkNet(t *testing.T) string {
 	return guest(t, "c", "csdk_net")
 }
 
+// csdkResolve is the C SDK's test guest for name lookups
+// (sdk/c/tests/csdk_resolve.c).
+func csdkResolve(t *testing.T) string {
+	t.Helper()
+	return guest(t, "c", "csdk_resolve")
+}
+
 // fnv1a64 is the checksum the C examples print.
 func fnv1a64(b []byte) string {
 	h := fnv.New64a()

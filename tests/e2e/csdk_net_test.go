@@ -1,8 +1,8 @@
 package e2e
 
 // The C SDK's translation of numbers and addresses, its errno values,
-// name lookups and waits, through its test guest (sdk/c/tests/csdk_net.c)
-// and native peers on loopback.
+// name lookups and waits, through its test guests (sdk/c/tests/csdk_net.c,
+// csdk_resolve.c) and native peers on loopback.
 
 import (
 	"bufio"
@@ -140,11 +140,11 @@ func TestCSDKBadFdsAndRefusals(t *testing.T) {
 // flags, families and services their own codes, numeric hosts need no
 // lookup; getnameinfo, gethostbyname, inet_pton/ntop/addr/ntoa.
 func TestCSDKGetaddrinfoErrors(t *testing.T) {
-	r := run(t, opts{}, "run", "--allow-dns", csdkNet(t), "gai")
+	r := run(t, opts{}, "run", "--allow-dns", csdkResolve(t), "gai")
 	expectCode(t, r, 0)
 	expectStdout(t, r, "nonexistent: Name does not resolve\nok\n")
 	// Without --allow-dns a lookup is refused: EAI_SYSTEM with EACCES.
-	r = run(t, opts{}, "run", csdkNet(t), "resolve", "localhost", "any")
+	r = run(t, opts{}, "run", csdkResolve(t), "resolve", "localhost", "any")
 	expectCode(t, r, 0)
 	expectStdout(t, r, "any error Permission denied\nok\n")
 }
@@ -153,7 +153,7 @@ func TestCSDKGetaddrinfoErrors(t *testing.T) {
 // families where the machine's /etc/hosts has both), and numeric names
 // resolve to themselves per family.
 func TestCSDKGetaddrinfoLocalhost(t *testing.T) {
-	g := csdkNet(t)
+	g := csdkResolve(t)
 	ctx, cancel := context.WithTimeout(context.Background(), peerTimeout)
 	defer cancel()
 	native, err := net.DefaultResolver.LookupIPAddr(ctx, "localhost")

@@ -40,7 +40,7 @@ func TestEmbedHello(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
 		cmd := exec.CommandContext(ctx, embedRun(t), g, "one", "two words")
-		// A CA bundle of our own: HostOptions::ca_certs is on by default, so
+		// A CA bundle of our own: GuestOptions::ca_certs is on by default, so
 		// the guest's environment holds exactly SSL_CERT_FILE.
 		ca := filepath.Join(t.TempDir(), "ca.pem")
 		if err := os.WriteFile(ca, []byte("test bundle\n"), 0o644); err != nil {

@@ -36,8 +36,11 @@ struct Fixture {
     auto fd = net::open_socket(ctx, net::Family::inet, net::SocketType::datagram, 0, wasi::fdflags::nonblock);
     FUZZ_CHECK(fd.ok(), "open_socket: %d", int(fd.error()));
     udp = *fd;
-    FUZZ_CHECK(net::bind(ctx, udp, net::Address::ipv4({127, 0, 0, 1}, 0)) == wasi::Errno::success, "bind");
-    auto local = net::local_address(ctx, udp);
+    auto socket = net::socket_of(ctx, udp);
+    FUZZ_CHECK(socket.ok(), "socket_of");
+    FUZZ_CHECK(net::bind(ctx, *socket, net::Address::ipv4({127, 0, 0, 1}, 0)) == wasi::Errno::success,
+               "bind");
+    auto local = net::local_address(ctx, *socket);
     FUZZ_CHECK(local.ok(), "local_address");
     network->ports = {local->port};
     ctx.wake->fire();
@@ -76,18 +79,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     }
     case 1:
-      fuzz::call_host(fuzz::host_function(abi::kPreview1, "fd_read"), fx.ctx, memory, {fx.zero, p_iovs, n, p_result});
+      fuzz::call_host(fuzz::host_function(abi::kPreview1, "fd_read"), fx.ctx, mem, {fx.zero, p_iovs, n, p_result});
       break;
     case 2:
-      fuzz::call_host(fuzz::host_function(abi::kPreview1, "fd_write"), fx.ctx, memory, {fx.null, p_iovs, n, p_result});
+      fuzz::call_host(fuzz::host_function(abi::kPreview1, "fd_write"), fx.ctx, mem, {fx.null, p_iovs, n, p_result});
       break;
     case 3:
-      fuzz::call_host(fuzz::host_function(abi::kWasinetV0, "sock_recv_from"), fx.ctx, memory,
+      fuzz::call_host(fuzz::host_function(abi::kWasinetV0, "sock_recv_from"), fx.ctx, mem,
                       {fx.udp, p_iovs, n, p_addr, n_addr % 64, p_addr, n_addr, flags & 0x1ff, p_result,
                        mem.pointer(flags >> 9)});
       break;
     case 4:
-      fuzz::call_host(fuzz::host_function(abi::kWasinetV0, "sock_send_to"), fx.ctx, memory,
+      fuzz::call_host(fuzz::host_function(abi::kWasinetV0, "sock_send_to"), fx.ctx, mem,
                       {fx.udp, p_iovs, n, p_addr, n_addr % 64, p_addr, n_addr, flags & 0x7fff, p_result});
       break;
   }

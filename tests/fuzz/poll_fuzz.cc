@@ -62,13 +62,15 @@ struct Fixture {
     auto udp = net::open_socket(ctx, net::Family::inet, net::SocketType::datagram, 0, wasi::fdflags::nonblock);
     FUZZ_CHECK(udp.ok(), "open_socket");
     const net::Address any_port = net::Address::ipv4({127, 0, 0, 1}, 0);
-    FUZZ_CHECK(net::bind(ctx, *udp, any_port) == wasi::Errno::success, "bind");
-    auto local = net::local_address(ctx, *udp);
+    auto socket = net::socket_of(ctx, *udp);
+    FUZZ_CHECK(socket.ok(), "socket_of");
+    FUZZ_CHECK(net::bind(ctx, *socket, any_port) == wasi::Errno::success, "bind");
+    auto local = net::local_address(ctx, *socket);
     FUZZ_CHECK(local.ok(), "local_address");
     network->ports = {local->port};
     uint8_t byte = 'z';
     const std::span<uint8_t> one(&byte, 1);
-    auto sent = net::send(ctx, *udp, std::span<const std::span<uint8_t>>(&one, 1), &*local);
+    auto sent = net::send(ctx, *socket, std::span<const std::span<uint8_t>>(&one, 1), &*local);
     FUZZ_CHECK(sent.ok() && *sent == 1, "datagram to self");
     // fds 4 and 5: a closed entry and one past the end, for EBADF events.
     const wasi::Fd gone = fuzz::add_host_fd(ctx.fds, fuzz::open_device("/dev/null"));
@@ -108,7 +110,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint32_t n = (count & 0x80000000u) ? count : count % 256;
   bound_clocks(mem.data(), mem.size(), p_subs, n);
   fx.ctx.wake = wake ? fx.fired : fx.quiet;
-  fuzz::call_host(fuzz::host_function(abi::kPreview1, "poll_oneoff"), fx.ctx, mem.memory(),
+  fuzz::call_host(fuzz::host_function(abi::kPreview1, "poll_oneoff"), fx.ctx, mem,
                   {p_subs, mem.pointer(events), n, mem.pointer(nevents)});
   return 0;
 }

@@ -63,8 +63,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(timeout.error() == wasi::Errno::inval, "errno %d", int(timeout.error()));
   }
 
-  const abi::GuestMemory memory = mem.memory();
   const auto& fn = fuzz::host_function(abi::kWasinetV0, set ? "sock_setsockopt" : "sock_getsockopt");
-  fuzz::call_host(fn, fx.ctx, memory, {fx.udp, level, name, mem.pointer(val), vallen});
+  fuzz::call_host(fn, fx.ctx, mem, {fx.udp, level, name, mem.pointer(val), vallen});
   return 0;
 }

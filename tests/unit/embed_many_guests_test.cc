@@ -131,8 +131,8 @@ class EmbedManyGuests : public ::testing::Test {
   // Runs one guest that ends by `how` (exit, trap, wait); returns false
   // after recording a failure.
   bool run_one(int index, const std::string& how) {
-    wasinet::HostOptions options;
-    options.args = {"csdk_fault_open.wasm", "/data", std::to_string(port_), how};
+    wasinet::GuestOptions options;
+    options.argv = {"csdk_fault_open.wasm", "/data", std::to_string(port_), how};
     options.dirs = {wasinet::DirMapping{dir_.string(), "/data", false}};
     wasinet::NetPolicy policy;
     policy.allow_net = {"loopback"};

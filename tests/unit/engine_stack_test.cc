@@ -12,6 +12,7 @@
 #include "engine/engine.hh"
 #include "runtime/instance_setup.hh"
 #include "wasi/context.hh"
+#include "test_options.hh"
 
 namespace wasinet {
 namespace {
@@ -39,9 +40,8 @@ class EngineStackTest : public ::testing::Test {
     engine::Engine engine(options);
     engine::Module module = engine.compile(engine::wat_to_wasm(recursion_guest(depth)));
     wasi::Context ctx;
-    RunConfig config;
-    config.module = "stack.wasm";
-    runtime::setup_context(ctx, config);
+    GuestOptions config = testkit::test_options("stack.wasm");
+    testkit::setup_test_context(ctx, config);
     return engine.run(module, functions_, &ctx);
   }
   abi::HostFunctions functions_ = abi::preview1_functions();

@@ -27,13 +27,13 @@
 #include <utility>
 #include <vector>
 
-#include "abi/preview1.hh"
-#include "abi/wasinet_v0.hh"
+#include "abi/host_modules.hh"
 #include "engine/engine.hh"
 #include "os/unique_fd.hh"
 #include "runtime/instance_setup.hh"
 #include "wasi/context.hh"
 #include "wasi/stdio.hh"
+#include "test_options.hh"
 
 // A failing step shows as "step S got G".
 #define EXPECT_STEPS(code) \
@@ -42,11 +42,8 @@
 // Not `testing`: inside namespace wasinet that name would hide GoogleTest's.
 namespace wasinet::testkit {
 
-inline abi::HostFunctions all_functions() {
-  abi::HostFunctions f = abi::preview1_functions();
-  abi::add_wasinet_v0(f);
-  return f;
-}
+// One function per name from every host module (abi/host_modules.hh).
+inline abi::HostFunctions all_functions() { return abi::first_of_each_name(abi::all_host_functions()); }
 
 // ---------------------------------------------------------------- WAT guests
 //
@@ -84,9 +81,8 @@ class WatStepsTest : public ::testing::Test {
       : module_name_(std::move(module_name)), imports_(std::move(imports)), data_(std::move(data)) {}
 
   void SetUp() override {
-    RunConfig config;
-    config.module = module_name_;
-    runtime::setup_context(ctx_, config);
+    GuestOptions config = testkit::test_options(module_name_);
+    testkit::setup_test_context(ctx_, config);
   }
 
   // Runs `steps` as _start and returns the exit code (0: every expect held).
@@ -130,10 +126,10 @@ inline std::vector<uint8_t> read_file(const std::filesystem::path& p) {
 class GuestRun {
  public:
   GuestRun(const engine::Engine& engine, const engine::Module& module,
-           const abi::HostFunctions& functions, RunConfig config)
+           const abi::HostFunctions& functions, GuestOptions config)
       : engine_(engine) {
     using namespace std::chrono_literals;
-    runtime::setup_context(ctx_, config);
+    testkit::setup_test_context(ctx_, config);
     out_ = capture(1);
     err_ = capture(2);
     std::promise<engine::RunOutcome> done;
@@ -242,9 +238,7 @@ class CGuestTest : public ::testing::TestWithParam<std::string> {
   }
 
   std::unique_ptr<GuestRun> start(std::vector<std::string> args, std::vector<DirMapping> dirs = {}) {
-    RunConfig config;
-    config.module = std::string(Suite::kGuest) + ".wasm";
-    config.args = std::move(args);
+    GuestOptions config = testkit::test_options(std::string(Suite::kGuest) + ".wasm", std::move(args));
     config.dirs = std::move(dirs);
     return std::make_unique<GuestRun>(*engine_, *module_, functions_, std::move(config));
   }

@@ -31,6 +31,8 @@
 #include "abi/raw_socket_address.hh"
 #include "guest_run.hh"
 #include "net/socket_calls.hh"
+#include "socket_fd.hh"
+#include "test_options.hh"
 
 namespace wasinet {
 namespace {
@@ -45,7 +47,7 @@ constexpr uint32_t kPage = 65536;
 constexpr uint32_t kBandStart = 16384;
 constexpr uint32_t kBandEnd = 24576;
 constexpr int kVectorsPerFunction = 64;
-constexpr uint32_t kMaxErrno = 76;
+constexpr uint32_t kMaxErrno = static_cast<uint16_t>(wasi::Errno::notcapable);  // the highest
 
 // Functions that end the guest or rearrange its fds (the fd probe in
 // tests/e2e/isolation_test.go covers those).
@@ -83,16 +85,13 @@ bool write_allowed(uint32_t x, uint32_t end, const engine::HostFunction& f, cons
 }
 
 template <size_t I>
-engine::HostReturn wrapped(void* host, const abi::GuestMemory& memory, const uint64_t* args) {
+engine::HostReturn wrapped(void* host, std::span<uint8_t> memory, const uint64_t* args) {
   auto& h = *static_cast<SweepHost*>(host);
   const engine::HostFunction& f = *h.originals[I];
   const uint32_t size = static_cast<uint32_t>(memory.size());
   if (h.memory_sizes.empty() || h.memory_sizes.back() != size) h.memory_sizes.push_back(size);
   std::vector<uint8_t> before;
-  if (size) {
-    auto all = memory.bytes(0, size);
-    before.assign(all->begin(), all->end());
-  }
+  before.assign(memory.begin(), memory.end());
   engine::HostReturn r = f.callback(h.ctx, memory, args);
   ++h.calls;
   const auto violation = [&](const std::string& what) {
@@ -103,9 +102,8 @@ engine::HostReturn wrapped(void* host, const abi::GuestMemory& memory, const uin
   const bool errno_result = f.name != "sock_determine_host_af_family";
   if (errno_result && r.value > kMaxErrno) violation("returned " + std::to_string(r.value) + ", no errno");
   if (size) {
-    auto after = memory.bytes(0, size);
     for (uint32_t x = 0; x < size; ++x) {
-      if ((*after)[x] == before[x]) continue;
+      if (memory[x] == before[x]) continue;
       if (r.value != 0) {
         violation("failed with errno " + std::to_string(r.value) + " but changed byte " + std::to_string(x));
         break;
@@ -213,13 +211,13 @@ class IsolationEngineSweepTest : public ::testing::Test {
     ASSERT_NE(::mkdtemp(tmpl), nullptr);
     root_ = tmpl;
     fs::create_directories(root_ / "tree" / "sub");
-    RunConfig config;
-    config.module = "engine_sweep.wasm";
-    config.args = {"a", "b"};
+    GuestOptions config = testkit::test_options("engine_sweep.wasm", {"a", "b"});
     config.environ = {"K=V"};
     config.dirs = {{(root_ / "tree").string(), "/tree", false}};
     config.listeners = {ListenSpec::tcp("127.0.0.1", 0)};  // fd 4
-    setup_ = runtime::setup_context(ctx_, config, std::make_shared<AcceptLoopbackOnly>());
+    runtime::setup_context(ctx_, config, std::make_shared<AcceptLoopbackOnly>(), 1);
+    listeners_ = std::make_unique<runtime::Listeners>(config.listeners, ctx_.network.get());
+    runtime::add_listeners(ctx_, *listeners_);
     // Stdio on /dev/null: writes must not reach the test's output, reads
     // must not wait for a terminal.
     for (wasi::Fd fd = 0; fd < 3; ++fd) {
@@ -230,7 +228,7 @@ class IsolationEngineSweepTest : public ::testing::Test {
     // Any wait a call would start ends at once (EINTR): a hostile guest
     // must not park the sweep.
     ctx_.wake->fire();
-    auto port = net::local_address(ctx_, 4);
+    auto port = net::local_address(ctx_, net::sock(ctx_, 4));
     ASSERT_TRUE(port.ok());
     listener_port_ = port->port;
     // A peer waiting on the listener with data sent: the sweep's accepts
@@ -243,7 +241,6 @@ class IsolationEngineSweepTest : public ::testing::Test {
     ASSERT_EQ(::send(peer_.get(), data.data(), data.size(), MSG_NOSIGNAL), static_cast<ssize_t>(data.size()));
   }
   void TearDown() override {
-    runtime::remove_socket_files(setup_);
     fs::remove_all(root_);
   }
 
@@ -379,7 +376,7 @@ class IsolationEngineSweepTest : public ::testing::Test {
 
   fs::path root_;
   wasi::Context ctx_;
-  runtime::SetupResult setup_;
+  std::unique_ptr<runtime::Listeners> listeners_;
   uint16_t listener_port_ = 0;
   os::UniqueFd peer_;
   abi::HostFunctions functions_ = testkit::all_functions();

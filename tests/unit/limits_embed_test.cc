@@ -1,4 +1,4 @@
-// The embedding API honours each limit of HostOptions (max_fds, max_conns,
+// The embedding API honours each limit of GuestOptions (max_fds, max_conns,
 // max_memory, timeout) on an embedder's own wasmtime engine, store and
 // linker, with the real C guests of the CLI tests.
 #include <fcntl.h>
@@ -53,13 +53,13 @@ struct Embedded {
 
 // Runs guest NAME with ARGS as an embedder would, the Host made from
 // `options`; the guest's stdout is read from a pipe.
-Embedded run_embedded(HostOptions options, const std::string& name, std::vector<std::string> args) {
+Embedded run_embedded(GuestOptions options, const std::string& name, std::vector<std::string> args) {
   const std::filesystem::path path = c_guest(name);
   EXPECT_TRUE(std::filesystem::exists(path)) << path << " is built with the test suite";
   std::ifstream in(path, std::ios::binary);
   const std::vector<uint8_t> wasm((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  options.args = {name + ".wasm"};
-  options.args.insert(options.args.end(), args.begin(), args.end());
+  options.argv = {name + ".wasm"};
+  options.argv.insert(options.argv.end(), args.begin(), args.end());
 
   // The Host duplicates our fd 1 for the guest: make that a pipe meanwhile.
   int pipe_fds[2];
@@ -127,8 +127,8 @@ Embedded run_embedded(HostOptions options, const std::string& name, std::vector<
   return r;
 }
 
-HostOptions bare() {
-  HostOptions o;
+GuestOptions bare() {
+  GuestOptions o;
   o.dns_files = false;
   o.ca_certs = false;
   return o;
@@ -139,7 +139,7 @@ TEST(LimitsEmbed, MaxFds) {
                                     ("limits_embed_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "probe") << "x";
-  HostOptions o = bare();
+  GuestOptions o = bare();
   o.dirs.push_back({dir.string(), "/data", false});
   o.max_fds = 20;
   o.network = unrestricted_network();
@@ -152,7 +152,7 @@ TEST(LimitsEmbed, MaxFds) {
 }
 
 TEST(LimitsEmbed, MaxConns) {
-  HostOptions o = bare();
+  GuestOptions o = bare();
   o.max_conns = 5;
   o.network = unrestricted_network();
   Embedded r = run_embedded(o, "limits_fds", {"sockets"});
@@ -162,7 +162,7 @@ TEST(LimitsEmbed, MaxConns) {
 }
 
 TEST(LimitsEmbed, MaxMemory) {
-  HostOptions o = bare();
+  GuestOptions o = bare();
   o.max_memory = 16 << 20;
   Embedded r = run_embedded(o, "limits_memory", {"grow"});
   ASSERT_TRUE(r.instantiated) << r.error;
@@ -176,7 +176,7 @@ TEST(LimitsEmbed, MaxMemory) {
 }
 
 TEST(LimitsEmbed, InitialMemoryAboveMaxMemory) {
-  HostOptions o = bare();
+  GuestOptions o = bare();
   o.max_memory = 64 << 10;  // one page; wasi-libc programs start with more
   Embedded r = run_embedded(o, "limits_memory", {"grow"});
   EXPECT_FALSE(r.instantiated);
@@ -188,7 +188,7 @@ TEST(LimitsEmbed, InitialMemoryAboveMaxMemory) {
 TEST(LimitsEmbed, Timeout) {
   for (const char* mode : {"spin", "sleep"}) {
     SCOPED_TRACE(mode);
-    HostOptions o = bare();
+    GuestOptions o = bare();
     o.timeout = 1s;
     Embedded r = run_embedded(o, "limits_wait", {mode});
     ASSERT_TRUE(r.instantiated) << r.error;
@@ -203,7 +203,7 @@ TEST(LimitsEmbed, Timeout) {
 // A guest that ends in time is not reported as timed out, and the Host
 // does not wait for the rest of its timeout to go away.
 TEST(LimitsEmbed, GuestEndingInTime) {
-  HostOptions o = bare();
+  GuestOptions o = bare();
   o.timeout = 60s;
   o.network = unrestricted_network();
   const auto start = std::chrono::steady_clock::now();
@@ -214,7 +214,7 @@ TEST(LimitsEmbed, GuestEndingInTime) {
 }
 
 TEST(LimitsEmbed, TimeoutNeedsTheEngine) {
-  HostOptions o = bare();
+  GuestOptions o = bare();
   o.timeout = 1s;
   Host host(o);
   wasm_engine_t* engine = wasm_engine_new();

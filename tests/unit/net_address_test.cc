@@ -55,6 +55,18 @@ TEST(Address, UnmappedTurnsMappedIpv6IntoIpv4Only) {
   EXPECT_EQ(v4.unmapped(), v4);
 }
 
+TEST(Address, V4MappedIsTheInverseOfUnmapped) {
+  const Address v4 = Address::ipv4({10, 1, 2, 3}, 53);
+  EXPECT_EQ(v4.v4_mapped(), Address::ipv6(v6("::ffff:10.1.2.3"), 53));
+  EXPECT_TRUE(is_v4_mapped(v4.v4_mapped().ip));
+  EXPECT_EQ(v4.v4_mapped().unmapped(), v4);
+  const Address loop6 = Address::ipv6(v6("::1"), 53);
+  EXPECT_EQ(loop6.v4_mapped(), loop6);
+  EXPECT_FALSE(is_v4_mapped(loop6.ip));
+  const Address path = Address::unix_path("/run/a.sock");
+  EXPECT_EQ(path.v4_mapped(), path);
+}
+
 TEST(HostAddress, IpRoundTripsInNetworkByteOrder) {
   auto h4 = to_host(Address::ipv4({192, 0, 2, 7}, 0x1234));
   ASSERT_TRUE(h4.ok());

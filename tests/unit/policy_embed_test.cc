@@ -12,7 +12,7 @@ namespace wasinet {
 namespace {
 
 TEST(PolicyEmbed, ListenersAreTheEmbeddersGrant) {
-  HostOptions options;
+  GuestOptions options;
   options.dns_files = false;
   options.network = policy_network({.print_refusals = false});  // grants nothing else
   options.listeners.push_back(ListenSpec::tcp("127.0.0.1", 0));
@@ -22,7 +22,7 @@ TEST(PolicyEmbed, ListenersAreTheEmbeddersGrant) {
 }
 
 TEST(PolicyEmbed, DenyRulesRefuseListeners) {
-  HostOptions options;
+  GuestOptions options;
   options.dns_files = false;
   options.network = policy_network({.deny_net = {"loopback"}, .print_refusals = false});
   options.listeners.push_back(ListenSpec::tcp("127.0.0.1", 0));

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <array>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -432,6 +433,75 @@ TEST(PolicyRules, WellFormedRules) {
                            "127.0.0.1:0-1024", "loopback:0-65535"}) {
     SCOPED_TRACE(text);
     EXPECT_NO_THROW((void)policy::parse_rule(text));
+  }
+}
+
+// What each well-formed spelling parses to: its kind, its block, set or name
+// pattern, and its ports.
+struct ParsedAs {
+  const char* text;
+  policy::Rule::Kind kind;
+  const char* block = "";  // cidr: "ADDRESS/PREFIX" as inet_pton reads it
+  policy::NamedSet set = policy::NamedSet::loopback;
+  const char* name = "";  // host_name: canonical, without the "*."
+  bool wildcard = false;
+  uint16_t low = 0, high = 65535;
+};
+
+TEST(PolicyRules, WellFormedRulesParseToWhatTheySay) {
+  using K = policy::Rule::Kind;
+  using S = policy::NamedSet;
+  const ParsedAs cases[] = {
+      {"*", K::everything},
+      {"*:443", K::everything, "", S::loopback, "", false, 443, 443},
+      {"loopback", K::named_set, "", S::loopback},
+      {"private:1-1024", K::named_set, "", S::private_, "", false, 1, 1024},
+      {"link-local", K::named_set, "", S::link_local},
+      {"public:443", K::named_set, "", S::public_, "", false, 443, 443},
+      {"10.0.0.0/8", K::cidr, "10.0.0.0/8"},
+      {"::1", K::cidr, "::1/128"},
+      {"::1/128", K::cidr, "::1/128"},
+      {"[::1]:443", K::cidr, "::1/128", S::loopback, "", false, 443, 443},
+      {"[fd00::/8]:443-444", K::cidr, "fd00::/8", S::loopback, "", false, 443, 444},
+      {"127.0.0.1:8000-8100", K::cidr, "127.0.0.1/32", S::loopback, "", false, 8000, 8100},
+      {"0.0.0.0", K::cidr, "0.0.0.0/32"},
+      {"::", K::cidr, "::/128"},
+      // An IPv4-mapped block is kept as the IPv4 block it is.
+      {"::ffff:10.0.0.0/104", K::cidr, "10.0.0.0/8"},
+      {"localhost", K::host_name, "", S::loopback, "localhost"},
+      {"*.example.com:443", K::host_name, "", S::loopback, "example.com", true, 443, 443},
+      {"Example.COM.", K::host_name, "", S::loopback, "example.com"},
+      {"xn--bcher-kva.example", K::host_name, "", S::loopback, "xn--bcher-kva.example"},
+      {"_srv.example.com", K::host_name, "", S::loopback, "_srv.example.com"},
+  };
+  for (const ParsedAs& c : cases) {
+    SCOPED_TRACE(c.text);
+    policy::Rule r;
+    ASSERT_NO_THROW(r = policy::parse_rule(c.text));
+    EXPECT_EQ(r.kind, c.kind);
+    EXPECT_EQ(r.text, c.text);
+    EXPECT_EQ(r.ports.low, c.low);
+    EXPECT_EQ(r.ports.high, c.high);
+    switch (c.kind) {
+      case K::everything: break;
+      case K::cidr: {
+        const std::string block = c.block;
+        const std::string address = block.substr(0, block.find('/'));
+        const unsigned prefix = static_cast<unsigned>(std::stoul(block.substr(block.find('/') + 1)));
+        const bool v6 = address.find(':') != std::string::npos;
+        std::array<uint8_t, 16> want{};
+        ASSERT_EQ(inet_pton(v6 ? AF_INET6 : AF_INET, address.c_str(), want.data()), 1);
+        EXPECT_EQ(r.cidr.family, v6 ? Family::inet6 : Family::inet);
+        EXPECT_EQ(r.cidr.ip, want);
+        EXPECT_EQ(r.cidr.prefix, prefix);
+        break;
+      }
+      case K::named_set: EXPECT_EQ(r.set, c.set); break;
+      case K::host_name:
+        EXPECT_EQ(r.name, c.name);
+        EXPECT_EQ(r.wildcard, c.wildcard);
+        break;
+    }
   }
 }
 

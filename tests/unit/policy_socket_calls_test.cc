@@ -15,6 +15,7 @@
 
 #include "net/network.hh"
 #include "net/socket_calls.hh"
+#include "socket_fd.hh"
 #include "wasi/directory.hh"
 #include "wasinet/policy.hh"
 
@@ -51,10 +52,11 @@ class PolicySocketCalls : public ::testing::Test {
     ctx_.network = policy_network(p);
   }
 
-  Fd open(Family f, SocketType t) {
+  // A new socket, looked up as an adapter would (socket_fd.hh).
+  SocketFd open(Family f, SocketType t) {
     auto fd = open_socket(ctx_, f, t, 0, wasi::fdflags::nonblock);
     EXPECT_TRUE(fd.ok());
-    return fd.ok() ? *fd : 0;
+    return sock(ctx_, fd.ok() ? *fd : 0);
   }
 
   // A native unix listener at a host path.
@@ -89,12 +91,12 @@ class PolicySocketCalls : public ::testing::Test {
 
 TEST_F(PolicySocketCalls, UnixBindAndListenInsideTheGrantOnly) {
   use({.allow_unix = {(base_ / "run" / "ok").string()}});
-  const Fd s = open(Family::unix_, SocketType::stream);
+  const SocketFd s = open(Family::unix_, SocketType::stream);
   EXPECT_EQ(bind(ctx_, s, Address::unix_path("/run/ok/app.sock")), Errno::success);
   EXPECT_EQ(listen(ctx_, s, 4), Errno::success);  // found again through its guest path
   EXPECT_TRUE(fs::exists(base_ / "run" / "ok" / "app.sock"));
 
-  const Fd t = open(Family::unix_, SocketType::stream);
+  const SocketFd t = open(Family::unix_, SocketType::stream);
   EXPECT_EQ(bind(ctx_, t, Address::unix_path("/run/other/app.sock")), Errno::acces);
   EXPECT_FALSE(fs::exists(base_ / "run" / "other" / "app.sock"));
   // ".." does not climb out of the grant.
@@ -127,7 +129,7 @@ TEST_F(PolicySocketCalls, ListenIsJudgedWhereTheSocketIsBound) {
   use({.allow_listen = {"loopback"}});
   // Unbound: listen would bind every interface.
   EXPECT_EQ(listen(ctx_, open(Family::inet, SocketType::stream), 4), Errno::acces);
-  const Fd s = open(Family::inet, SocketType::stream);
+  const SocketFd s = open(Family::inet, SocketType::stream);
   EXPECT_EQ(bind(ctx_, s, Address::ipv4({127, 0, 0, 1}, 0)), Errno::success);
   EXPECT_EQ(listen(ctx_, s, 4), Errno::success);
   // Inbound grants no outbound.

@@ -1,5 +1,7 @@
-// poll_oneoff: the core (wasi/poll.hh) with real pipes, sockets and
-// clocks, and the adapter (abi/preview1_poll.cc) through guest memory.
+// poll_oneoff's core (wasi/poll.hh) with real pipes, sockets and clocks;
+// each PollFd and PollClock test runs with a ppoll per call and with the
+// persistent epoll registry. The registry itself and the whole call:
+// poll_registry_test.cc; the adapter: preview1_poll_test.cc.
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -16,136 +18,14 @@
 #include <thread>
 #include <vector>
 
-#include "abi/host_function.hh"
-#include "abi/layout.hh"
-#include "abi/preview1.hh"
-#include "engine/engine.hh"
 #include "os/unique_fd.hh"
-#include "wasi/context.hh"
+#include "poll_helpers.hh"
 #include "wasi/poll.hh"
-#include "wasinet/config.hh"
-#include "runtime/instance_setup.hh"
 
 namespace wasinet::wasi {
 namespace {
 
-using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
-
-constexpr uint64_t kMs = 1'000'000;
-
-// A pollable host descriptor (pipe end, socket), as a socket object would be.
-class HostFdObject final : public FileObject {
- public:
-  explicit HostFdObject(int fd) : fd_(fd) {}
-  Filetype filetype() const override { return Filetype::unknown; }
-  int host_fd() const override { return fd_.get(); }
-  void close_host() { fd_.reset(); }
-
- private:
-  os::UniqueFd fd_;
-};
-
-// A regular file: always ready, like the real file objects.
-class RegularFileObject final : public FileObject {
- public:
-  explicit RegularFileObject(int fd) : fd_(fd) {}
-  Filetype filetype() const override { return Filetype::regular_file; }
-  int host_fd() const override { return fd_.get(); }
-  bool always_ready() const override { return true; }
-
- private:
-  os::UniqueFd fd_;
-};
-
-// Something with no host descriptor that is never ready by itself.
-class NoFdObject final : public FileObject {
- public:
-  Filetype filetype() const override { return Filetype::directory; }
-};
-
-Fd add(FdTable& t, std::shared_ptr<FileObject> o, Rights r = rights::socket) {
-  FdEntry e;
-  e.object = std::move(o);
-  e.rights_base = r;
-  auto fd = t.insert(std::move(e));
-  EXPECT_TRUE(fd.ok());
-  return *fd;
-}
-
-struct Pipe {
-  int r = -1, w = -1;
-  Pipe() {
-    int p[2];
-    EXPECT_EQ(::pipe2(p, O_CLOEXEC), 0);
-    r = p[0];
-    w = p[1];
-  }
-};
-
-Subscription clock_sub(uint64_t userdata, ClockId id, Timestamp timeout, bool abstime = false) {
-  Subscription s;
-  s.userdata = userdata;
-  s.type = EventType::clock;
-  s.clock_id = static_cast<uint32_t>(id);
-  s.timeout = timeout;
-  s.clock_flags = abstime ? subclockflags::abstime : 0;
-  return s;
-}
-
-Subscription fd_sub(uint64_t userdata, EventType type, Fd fd) {
-  Subscription s;
-  s.userdata = userdata;
-  s.type = type;
-  s.fd = fd;
-  return s;
-}
-
-Timestamp now(clockid_t c) {
-  timespec ts;
-  clock_gettime(c, &ts);
-  return static_cast<Timestamp>(ts.tv_sec) * 1'000'000'000ull + ts.tv_nsec;
-}
-
-double ms_since(Clock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
-
-struct PollResult {
-  Errno error = Errno::success;
-  std::vector<Event> events;
-  double ms = 0;
-};
-
-// The wait set the PollFd and PollClock tests use: each runs twice, with
-// a ppoll per call and with the persistent epoll registry.
-PollRegistry* g_registry = nullptr;
-
-class WaitSetTest : public ::testing::TestWithParam<bool> {
- protected:
-  void SetUp() override { g_registry = GetParam() ? &registry_ : nullptr; }
-  void TearDown() override { g_registry = nullptr; }
-  PollRegistry registry_;
-};
-std::string wait_set_name(const ::testing::TestParamInfo<bool>& info) {
-  return info.param ? "EpollRegistry" : "Ppoll";
-}
-
-PollResult run(FdTable& fds, const std::vector<Subscription>& subs, PollOptions opts = {}) {
-  if (!opts.registry) opts.registry = g_registry;
-  std::vector<Event> events(subs.size());
-  auto t0 = Clock::now();
-  auto r = poll_oneoff(fds, subs, events, opts);
-  PollResult out;
-  out.ms = ms_since(t0);
-  if (!r.ok()) {
-    out.error = r.error();
-    return out;
-  }
-  events.resize(*r);
-  out.events = std::move(events);
-  return out;
-}
+using namespace polltest;
 
 class PollFd : public WaitSetTest {};
 class PollClock : public WaitSetTest {};
@@ -185,7 +65,7 @@ TEST_P(ClockTest, AbsoluteDeadlineInThePastIsReadyAtOnce) {
   FdTable fds;
   auto r = run(fds, {clock_sub(9, GetParam(), 1, /*abstime=*/true)});
   ASSERT_EQ(r.events.size(), 1u);
-  EXPECT_LT(r.ms, 50);
+  EXPECT_LT(r.ms, kAtOnceMs);
 }
 
 TEST_P(ClockTest, ZeroTimeoutReturnsImmediately) {
@@ -193,7 +73,7 @@ TEST_P(ClockTest, ZeroTimeoutReturnsImmediately) {
   auto r = run(fds, {clock_sub(1, GetParam(), 0)});
   ASSERT_EQ(r.error, Errno::success);
   ASSERT_EQ(r.events.size(), 1u);
-  EXPECT_LT(r.ms, 20);
+  EXPECT_LT(r.ms, kAtOnceMs);
 }
 
 INSTANTIATE_TEST_SUITE_P(BothClocks, ClockTest,
@@ -252,7 +132,8 @@ TEST_P(PollClock, SleepingCostsNoCpu) {
   auto cpu = now(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
   ASSERT_EQ(r.events.size(), 1u);
   EXPECT_GE(r.ms, 199.9);
-  EXPECT_LT(cpu, 20 * kMs) << "CPU ns while sleeping: " << cpu;
+  // Spinning for the 200 ms would cost about 200 ms of CPU.
+  EXPECT_LT(cpu, 50 * kMs) << "CPU ns while sleeping: " << cpu;
 }
 
 // A signal interrupts ppoll; the call must wait out the rest, not return
@@ -331,7 +212,7 @@ TEST_P(PollFd, EmptyPipeWriteEndIsWritable) {
   EXPECT_EQ(r.events[0].userdata, 2u);
   EXPECT_EQ(r.events[0].type, EventType::fd_write);
   EXPECT_EQ(r.events[0].error, Errno::success);
-  EXPECT_LT(r.ms, 100);
+  EXPECT_LT(r.ms, kAtOnceMs);
 }
 
 TEST_P(PollFd, ReadAndWriteOnOneFdAreBothReported) {
@@ -428,7 +309,7 @@ TEST_P(PollFd, BadFdIsAnErrorEventNotAFailedCall) {
   EXPECT_EQ(r.events[1].userdata, 3u);
   EXPECT_EQ(r.events[1].error, Errno::badf);
   EXPECT_EQ(r.events[1].type, EventType::fd_write);
-  EXPECT_LT(r.ms, 100);
+  EXPECT_LT(r.ms, kAtOnceMs);
 }
 
 TEST_P(PollFd, ErrorEventsStillReportOtherReadyFds) {
@@ -459,7 +340,7 @@ TEST_P(PollFd, ObjectWithoutHostFdIsNotsup) {
   auto r = run(fds, {fd_sub(1, EventType::fd_read, d), clock_sub(2, ClockId::monotonic, 5000 * kMs)});
   ASSERT_EQ(r.events.size(), 1u);
   EXPECT_EQ(r.events[0].error, Errno::notsup);
-  EXPECT_LT(r.ms, 100);
+  EXPECT_LT(r.ms, kAtOnceMs);
 }
 
 TEST_P(PollFd, RegularFileIsAlwaysReadyWithBytesLeft) {
@@ -478,7 +359,7 @@ TEST_P(PollFd, RegularFileIsAlwaysReadyWithBytesLeft) {
   EXPECT_EQ(r.events[0].nbytes, 6u);
   EXPECT_EQ(r.events[1].userdata, 3u);
   EXPECT_EQ(r.events[1].nbytes, 0u);
-  EXPECT_LT(r.ms, 100);
+  EXPECT_LT(r.ms, kAtOnceMs);
 }
 
 TEST_P(PollFd, ReadyEventsComeInSubscriptionOrder) {
@@ -498,78 +379,6 @@ TEST_P(PollFd, ReadyEventsComeInSubscriptionOrder) {
   EXPECT_EQ(got, (std::vector<uint64_t>{10, 12, 13, 14, 15}));
 }
 
-// --- the persistent registry ----------------------------------------------
-
-// A descriptor one call waited on, ready now but not asked for by the next
-// call, must not end that call's wait (it would spin Go's netpoller).
-TEST(PollRegistry, ADescriptorTheCallNoLongerWantsDoesNotEndItsWait) {
-  FdTable fds;
-  PollRegistry registry;
-  Pipe ready_pipe, idle_pipe;
-  Fd ready = add(fds, std::make_shared<HostFdObject>(ready_pipe.r));
-  Fd idle = add(fds, std::make_shared<HostFdObject>(idle_pipe.r));
-  os::UniqueFd w1(ready_pipe.w), w2(idle_pipe.w);
-  PollOptions opts;
-  opts.registry = &registry;
-  ASSERT_EQ(::write(w1.get(), "x", 1), 1);
-  auto first = run(fds, {fd_sub(1, EventType::fd_read, ready), fd_sub(2, EventType::fd_read, idle)}, opts);
-  ASSERT_EQ(first.events.size(), 1u);
-  EXPECT_EQ(registry.registered(), 2u);
-  auto second = run(fds, {clock_sub(3, ClockId::monotonic, 200 * kMs), fd_sub(2, EventType::fd_read, idle)},
-                    opts);
-  ASSERT_EQ(second.events.size(), 1u);
-  EXPECT_EQ(second.events[0].userdata, 3u) << "only the clock may fire";
-  EXPECT_GE(second.ms, 150);
-  EXPECT_EQ(registry.registered(), 1u);
-}
-
-// The same descriptors call after call are registered once and keep
-// working; a closed one's number reused by a new object is watched anew.
-TEST(PollRegistry, RegistrationsPersistAndFollowReusedNumbers) {
-  FdTable fds;
-  PollRegistry registry;
-  PollOptions opts;
-  opts.registry = &registry;
-  Pipe a;
-  os::UniqueFd aw(a.w);
-  Fd afd = add(fds, std::make_shared<HostFdObject>(a.r));
-  for (int i = 0; i < 3; ++i) {
-    auto r = run(fds, {clock_sub(1, ClockId::monotonic, 1 * kMs), fd_sub(2, EventType::fd_read, afd)}, opts);
-    ASSERT_EQ(r.events.size(), 1u);
-    EXPECT_EQ(r.events[0].userdata, 1u);
-  }
-  const int old_number = a.r;
-  ASSERT_EQ(fds.close(afd), Errno::success);  // closes the host end
-  Pipe b;
-  os::UniqueFd bw(b.w);
-  ASSERT_EQ(b.r, old_number) << "the kernel hands out the lowest free number";
-  Fd bfd = add(fds, std::make_shared<HostFdObject>(b.r));
-  std::thread writer([&] {
-    std::this_thread::sleep_for(50ms);
-    ASSERT_EQ(::write(bw.get(), "y", 1), 1);
-  });
-  auto r = run(fds, {clock_sub(1, ClockId::monotonic, 10000 * kMs), fd_sub(2, EventType::fd_read, bfd)}, opts);
-  writer.join();
-  ASSERT_EQ(r.events.size(), 1u);
-  EXPECT_EQ(r.events[0].userdata, 2u);
-  EXPECT_LT(r.ms, 5000);
-}
-
-// epoll cannot watch /dev/null; poll calls it ready, and so do we.
-TEST(PollRegistry, DescriptorsEpollCannotWatchAreReadyAtOnce) {
-  FdTable fds;
-  PollRegistry registry;
-  PollOptions opts;
-  opts.registry = &registry;
-  const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  ASSERT_GE(null_fd, 0);
-  Fd fd = add(fds, std::make_shared<HostFdObject>(null_fd));
-  auto r = run(fds, {clock_sub(1, ClockId::monotonic, 10000 * kMs), fd_sub(2, EventType::fd_read, fd)}, opts);
-  ASSERT_EQ(r.events.size(), 1u);
-  EXPECT_EQ(r.events[0].userdata, 2u);
-  EXPECT_LT(r.ms, 5000);
-}
-
 TEST_P(PollFd, ThousandSubscriptions) {
   FdTable fds;
   std::vector<Fd> readers, writers;
@@ -587,14 +396,13 @@ TEST_P(PollFd, ThousandSubscriptions) {
       subs.push_back(fd_sub(i, EventType::fd_write, writers[k]));  // always ready
   }
   subs.push_back(clock_sub(5000, ClockId::monotonic, 5000 * kMs));
-  auto t0 = Clock::now();
   for (int round = 0; round < 20; ++round) {
     auto r = run(fds, subs);
     ASSERT_EQ(r.error, Errno::success);
     ASSERT_EQ(r.events.size(), 500u);
     for (size_t j = 0; j < r.events.size(); ++j) EXPECT_EQ(r.events[j].userdata, 2 * j + 1);
+    EXPECT_LT(r.ms, kAtOnceMs) << "round " << round << " waited for the clock";
   }
-  EXPECT_LT(ms_since(t0), 2000);
   // And 1000 clocks, the last one earliest.
   subs.clear();
   for (int i = 0; i < 1000; ++i)
@@ -625,263 +433,5 @@ TEST_P(PollFd, RepeatedFdBeyondOpenFileLimit) {
   EXPECT_EQ(r.events.size(), 3000u);
 }
 
-// --- the whole call -------------------------------------------------------
-
-TEST(PollCall, NoSubscriptionsIsEinval) {
-  FdTable fds;
-  EXPECT_EQ(run(fds, {}).error, Errno::inval);
-}
-
-TEST(PollCall, TooFewEventSlotsIsEinval) {
-  FdTable fds;
-  std::vector<Subscription> subs{clock_sub(1, ClockId::monotonic, 0),
-                                 clock_sub(2, ClockId::monotonic, 0)};
-  std::vector<Event> events(1);
-  EXPECT_EQ(poll_oneoff(fds, subs, events).error(), Errno::inval);
-}
-
-TEST(PollCall, TooManySubscriptionsIsEinval) {
-  FdTable fds;
-  std::vector<Subscription> subs(kMaxSubscriptions + 1, clock_sub(1, ClockId::monotonic, 0));
-  std::vector<Event> events(subs.size());
-  EXPECT_EQ(poll_oneoff(fds, subs, events).error(), Errno::inval);
-}
-
-TEST(PollCall, WakeFdEndsAnIdleWaitWithEintr) {
-  FdTable fds;
-  os::UniqueFd wake(::eventfd(0, EFD_CLOEXEC));
-  ASSERT_TRUE(wake.valid());
-  std::thread t([&] {
-    std::this_thread::sleep_for(30ms);
-    uint64_t one = 1;
-    ASSERT_EQ(::write(wake.get(), &one, 8), 8);
-  });
-  auto r = run(fds, {clock_sub(1, ClockId::monotonic, 5000 * kMs)}, {.wake_fd = wake.get()});
-  t.join();
-  EXPECT_EQ(r.error, Errno::intr);
-  EXPECT_LT(r.ms, 2000);
-  // With something ready, the events win.
-  r = run(fds, {clock_sub(1, ClockId::monotonic, 0)}, {.wake_fd = wake.get()});
-  ASSERT_EQ(r.error, Errno::success);
-  EXPECT_EQ(r.events.size(), 1u);
-}
-
 }  // namespace
 }  // namespace wasinet::wasi
-
-// --- the adapter, through guest memory --------------------------------------
-
-namespace wasinet::abi {
-namespace {
-
-using wasi::Errno;
-
-class PollAdapter : public ::testing::Test {
- protected:
-  PollAdapter() : mem_(64 * 1024), view_(mem_.data(), mem_.size()) {
-    HostFunctions fns;
-    add_preview1_poll(fns);
-    for (auto& f : fns)
-      if (f.name == "poll_oneoff") fn_ = f;
-  }
-
-  // Calls poll_oneoff(in, out, n, nevents) as the engine would.
-  Errno call(uint64_t in, uint64_t out, uint64_t n, uint64_t nevents) {
-    const uint64_t args[] = {in, out, n, nevents};
-    return static_cast<Errno>(fn_.callback(&ctx_, view_, args).value);
-  }
-
-  void put_clock(uint32_t at, uint64_t userdata, uint32_t id, uint64_t timeout, uint16_t flags = 0) {
-    WasiSubscription s{};
-    s.userdata = userdata;
-    s.tag = 0;
-    s.u.clock.id = id;
-    s.u.clock.timeout = timeout;
-    s.u.clock.flags = flags;
-    std::memcpy(mem_.data() + at, &s, sizeof s);
-  }
-  void put_fd(uint32_t at, uint64_t userdata, uint8_t tag, uint32_t fd) {
-    WasiSubscription s{};
-    s.userdata = userdata;
-    s.tag = tag;
-    s.u.fd_readwrite.fd = fd;
-    std::memcpy(mem_.data() + at, &s, sizeof s);
-  }
-  WasiEvent event_at(uint32_t at) {
-    WasiEvent e;
-    std::memcpy(&e, mem_.data() + at, sizeof e);
-    return e;
-  }
-  uint32_t u32_at(uint32_t at) {
-    uint32_t v;
-    std::memcpy(&v, mem_.data() + at, 4);
-    return v;
-  }
-
-  std::vector<uint8_t> mem_;
-  GuestMemory view_;
-  wasi::Context ctx_;
-  engine::HostFunction fn_;
-};
-
-TEST_F(PollAdapter, IsRegisteredWithTheWitxSignature) {
-  ASSERT_NE(fn_.callback, nullptr);
-  EXPECT_EQ(fn_.module, "wasi_snapshot_preview1");
-  EXPECT_EQ(fn_.params.size(), 4u);
-  for (auto p : fn_.params) EXPECT_EQ(p, engine::ValType::i32);
-  ASSERT_EQ(fn_.results.size(), 1u);
-  EXPECT_EQ(fn_.results[0], engine::ValType::i32);
-}
-
-TEST_F(PollAdapter, EncodesEventsAndCount) {
-  put_clock(0, 0x1122334455667788ull, 1, 0);
-  put_fd(48, 5, 1, 42);           // bad fd
-  put_clock(96, 6, 1, 5'000'000'000ull);  // not ready
-  std::memset(mem_.data() + 1024, 0xAB, 3 * 32);
-  ASSERT_EQ(call(0, 1024, 3, 2048), Errno::success);
-  EXPECT_EQ(u32_at(2048), 2u);
-  WasiEvent e0 = event_at(1024), e1 = event_at(1056);
-  EXPECT_EQ(e0.userdata, 0x1122334455667788ull);
-  EXPECT_EQ(e0.error, 0);
-  EXPECT_EQ(e0.type, 0);
-  EXPECT_EQ(e0.nbytes, 0u);
-  EXPECT_EQ(e0.flags, 0);
-  for (uint8_t b : e0.pad0) EXPECT_EQ(b, 0);
-  EXPECT_EQ(e1.userdata, 5u);
-  EXPECT_EQ(e1.error, static_cast<uint16_t>(Errno::badf));
-  EXPECT_EQ(e1.type, 1);
-  // The third slot is untouched.
-  EXPECT_EQ(mem_[1024 + 64], 0xAB);
-}
-
-TEST_F(PollAdapter, UnalignedPointersWork) {
-  put_clock(3, 9, 0, 0);
-  ASSERT_EQ(call(3, 1001, 1, 2049), Errno::success);
-  EXPECT_EQ(u32_at(2049), 1u);
-  EXPECT_EQ(event_at(1001).userdata, 9u);
-}
-
-TEST_F(PollAdapter, ZeroSubscriptionsIsEinval) {
-  EXPECT_EQ(call(0, 1024, 0, 2048), Errno::inval);
-}
-
-TEST_F(PollAdapter, UnknownTagIsEinval) {
-  put_clock(0, 1, 1, 0);
-  put_fd(48, 2, 3, 0);
-  EXPECT_EQ(call(0, 1024, 2, 2048), Errno::inval);
-  put_fd(48, 2, 0xFF, 0);
-  EXPECT_EQ(call(0, 1024, 2, 2048), Errno::inval);
-}
-
-TEST_F(PollAdapter, BadRangesAreEfaultBeforeAnyWait) {
-  const uint32_t size = static_cast<uint32_t>(mem_.size());
-  put_clock(0, 1, 1, 5'000'000'000ull);  // would block for 5 s
-  auto t0 = std::chrono::steady_clock::now();
-  // Subscriptions past the end.
-  EXPECT_EQ(call(size - 47, 1024, 1, 2048), Errno::fault);
-  EXPECT_EQ(call(0xFFFFFFF0u, 1024, 1, 2048), Errno::fault);
-  // Out cannot hold n events (n * 32 past the end).
-  EXPECT_EQ(call(0, size - 31, 1, 2048), Errno::fault);
-  put_clock(48, 2, 1, 5'000'000'000ull);
-  EXPECT_EQ(call(0, size - 63, 2, 2048), Errno::fault);
-  // nevents past the end.
-  EXPECT_EQ(call(0, 1024, 1, size - 3), Errno::fault);
-  EXPECT_EQ(call(0, 1024, 1, 0xFFFFFFFFu), Errno::fault);
-  // Huge counts: ranges overflow 32 bits.
-  EXPECT_EQ(call(0, 1024, 0xFFFFFFFFu, 2048), Errno::fault);
-  EXPECT_EQ(call(0, 1024, 0x80000000u, 2048), Errno::fault);
-  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 1.0);
-}
-
-TEST_F(PollAdapter, ExactEndIsFine) {
-  const uint32_t size = static_cast<uint32_t>(mem_.size());
-  put_clock(size - 48, 77, 1, 0);
-  ASSERT_EQ(call(size - 48, size - 32, 1, size - 4), Errno::success);
-  EXPECT_EQ(u32_at(size - 4), 1u);
-}
-
-TEST_F(PollAdapter, OverlappingInAndOutAreDecodedFirst) {
-  put_clock(0, 1, 1, 0);
-  put_clock(48, 2, 1, 0);
-  ASSERT_EQ(call(0, 0, 2, 4096), Errno::success);
-  EXPECT_EQ(u32_at(4096), 2u);
-  EXPECT_EQ(event_at(0).userdata, 1u);
-  EXPECT_EQ(event_at(32).userdata, 2u);
-}
-
-TEST_F(PollAdapter, ManySubscriptionsUseTheHeapPath) {
-  for (uint32_t i = 0; i < 100; ++i) put_clock(i * 48, i, 1, i == 57 ? 0 : 5'000'000'000ull);
-  ASSERT_EQ(call(0, 8192, 100, 16384), Errno::success);
-  EXPECT_EQ(u32_at(16384), 1u);
-  EXPECT_EQ(event_at(8192).userdata, 57u);
-}
-
-
-// --- through the real engine ------------------------------------------------
-
-// A WAT guest calls poll_oneoff once and exits with errno * 100 + nevents.
-class PollThroughEngine : public ::testing::Test {
- protected:
-  void SetUp() override {
-    RunConfig config;
-    config.module = "poll.wasm";
-    runtime::setup_context(ctx_, config);
-  }
-
-  // n zero bytes, as a WAT string.
-  static std::string zeros(int n) {
-    std::string z;
-    for (int i = 0; i < n; ++i) z += "\\00";
-    return z;
-  }
-
-  // `timeout_le`: the clock subscription's timeout as 8 escaped WAT bytes.
-  int exit_of(const std::string& args, const std::string& timeout_le = zeros(8)) {
-    const std::string sub = "\\2a" + zeros(7) +          // userdata 42
-                            zeros(8) +                    // tag: clock
-                            "\\01" + zeros(7) +          // id: monotonic
-                            timeout_le + zeros(8 + 8);  // precision, flags
-    const std::string wat =
-        "(module\n"
-        "(import \"wasi_snapshot_preview1\" \"poll_oneoff\" (func $poll (param i32 i32 i32 i32) (result i32)))\n"
-        "(import \"wasi_snapshot_preview1\" \"proc_exit\" (func $exit (param i32)))\n"
-        "(memory (export \"memory\") 1)\n"
-        "(data (i32.const 0) \"" + sub + "\")\n"
-        "(func (export \"_start\") (call $exit (i32.add (i32.mul (call $poll " + args +
-        ") (i32.const 100)) (i32.load (i32.const 200))))))";
-    engine::Module module = engine_.compile(engine::wat_to_wasm(wat));
-    engine::RunOutcome r = engine_.run(module, functions_, &ctx_);
-    EXPECT_EQ(r.kind, engine::RunOutcome::Kind::exited) << r.message;
-    return r.exit_code;
-  }
-
-  engine::Engine engine_;
-  HostFunctions functions_ = preview1_functions();
-  wasi::Context ctx_;
-};
-
-TEST_F(PollThroughEngine, ClockEventAndCount) {
-  EXPECT_EQ(exit_of("(i32.const 0) (i32.const 64) (i32.const 1) (i32.const 200)"), 1);
-}
-
-TEST_F(PollThroughEngine, SleepsInsideTheCall) {
-  // 50 ms = 0x02FAF080.
-  auto t0 = std::chrono::steady_clock::now();
-  EXPECT_EQ(exit_of("(i32.const 0) (i32.const 64) (i32.const 1) (i32.const 200)",
-                    "\\80\\f0\\fa\\02\\00\\00\\00\\00"),
-            1);
-  EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(50));
-}
-
-TEST_F(PollThroughEngine, HostilePointers) {
-  constexpr int kFault = 21 * 100, kInval = 28 * 100;
-  EXPECT_EQ(exit_of("(i32.const 65500) (i32.const 64) (i32.const 1) (i32.const 200)"), kFault);
-  EXPECT_EQ(exit_of("(i32.const -1) (i32.const 64) (i32.const 1) (i32.const 200)"), kFault);
-  EXPECT_EQ(exit_of("(i32.const 0) (i32.const 65510) (i32.const 1) (i32.const 200)"), kFault);
-  EXPECT_EQ(exit_of("(i32.const 0) (i32.const 64) (i32.const 1) (i32.const 65533)"), kFault);
-  EXPECT_EQ(exit_of("(i32.const 0) (i32.const 64) (i32.const -1) (i32.const 200)"), kFault);
-  EXPECT_EQ(exit_of("(i32.const 0) (i32.const 64) (i32.const 0) (i32.const 200)"), kInval);
-}
-
-}  // namespace
-}  // namespace wasinet::abi

@@ -12,6 +12,7 @@
 #include "runtime/instance_setup.hh"
 #include "wasi/context.hh"
 #include "wasinet/error.hh"
+#include "test_options.hh"
 
 namespace wasinet {
 namespace {
@@ -37,11 +38,9 @@ class Preview1EngineTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    RunConfig config;
-    config.module = "test.wasm";
-    config.args = {"one", "two"};
+    GuestOptions config = testkit::test_options("test.wasm", {"one", "two"});
     config.environ = {"A=1"};
-    runtime::setup_context(*ctx_, config);
+    testkit::setup_test_context(*ctx_, config);
   }
 
   engine::Engine engine_;
@@ -176,14 +175,15 @@ TEST_F(Preview1EngineTest, PrestatScanAnswersAsGoExpects) {
 TEST_F(Preview1EngineTest, PrestatScanFindsEveryDirectoryThenStopsAtTheListener) {
   char tmpl[] = "/tmp/wasinet-prestat-XXXXXX";
   ASSERT_NE(::mkdtemp(tmpl), nullptr);
-  RunConfig config;
-  config.module = "test.wasm";
+  GuestOptions config = testkit::test_options("test.wasm");
   config.dirs = {{tmpl, "/a", false}, {tmpl, "/b", true}};
   config.listeners = {ListenSpec::tcp("127.0.0.1", 0)};
   ctx_ = std::make_unique<wasi::Context>();
-  runtime::SetupResult setup = runtime::setup_context(*ctx_, config);
-  ASSERT_EQ(setup.listeners.size(), 1u);
-  EXPECT_EQ(setup.listeners[0].fd, 5u);
+  testkit::setup_test_context(*ctx_, config);
+  runtime::Listeners listeners(config.listeners, ctx_->network.get());
+  const std::vector<net::InsertedListener> listening = runtime::add_listeners(*ctx_, listeners);
+  ASSERT_EQ(listening.size(), 1u);
+  EXPECT_EQ(listening[0].fd, 5u);
   for (int fd : {3, 4}) {
     const std::string call = "(call $f (i32.const " + std::to_string(fd) + ") (i32.const 0))";
     EXPECT_EQ(errno_of(kPrestatGet, call), kSuccess) << "fd " << fd;

@@ -14,6 +14,7 @@
 #include "abi/preview1.hh"
 #include "runtime/instance_setup.hh"
 #include "wasi/context.hh"
+#include "test_options.hh"
 
 namespace wasinet {
 namespace {
@@ -31,10 +32,9 @@ class Preview1FilesTest : public ::testing::Test {
     fs::create_directories(base_ / "ro");
     std::ofstream(base_ / "rw" / "file") << "0123456789";
     std::ofstream(base_ / "ro" / "file") << "readonly";
-    RunConfig config;
-    config.module = "test.wasm";
+    GuestOptions config = testkit::test_options("test.wasm");
     config.dirs = {{(base_ / "rw").string(), "/rw", false}, {(base_ / "ro").string(), "/ro", true}};
-    runtime::setup_context(ctx_, config);
+    testkit::setup_test_context(ctx_, config);
     memory_.assign(64 * 1024, 0);
   }
   void TearDown() override { fs::remove_all(base_); }
@@ -44,8 +44,7 @@ class Preview1FilesTest : public ::testing::Test {
       if (f.name != name) continue;
       EXPECT_EQ(f.params.size(), args.size()) << name;
       std::vector<uint64_t> raw(args);
-      abi::GuestMemory mem(memory_.data(), memory_.size());
-      engine::HostReturn r = f.callback(&ctx_, mem, raw.data());
+      engine::HostReturn r = f.callback(&ctx_, memory_, raw.data());
       return static_cast<Errno>(r.value);
     }
     ADD_FAILURE() << "no host function " << name;

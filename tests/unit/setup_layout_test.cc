@@ -1,4 +1,4 @@
-// setup_context's fd layout and the environment it adds (issue 15): the
+// The guest assembly's fd layout and the environment it adds (issue 15): the
 // user's directories, then the implicit ones, then the listeners (named by
 // WASINET_LISTEN_FDS); the working directory is never /etc.
 #include <gtest/gtest.h>
@@ -12,9 +12,11 @@
 #include <string>
 #include <vector>
 
+#include "runtime/guest.hh"
 #include "runtime/instance_setup.hh"
 #include "wasi/context.hh"
 #include "wasinet/error.hh"
+#include "test_options.hh"
 
 namespace wasinet::runtime {
 namespace {
@@ -86,37 +88,37 @@ class SetupLayoutTest : public ::testing::Test {
 // a --dir a plain wasi-libc program met a socket before a directory.
 TEST_F(SetupLayoutTest, DirectoriesFirstThenListenersNamedInTheEnvironment) {
   if (!host_has_dns_files()) GTEST_SKIP() << "the host has neither /etc/hosts nor /etc/resolv.conf";
-  RunConfig config;
+  GuestOptions config = testkit::test_options();
   config.dirs = {{(base_ / "data").string(), "/data", false}};
   config.dns_files = config.ca_certs = true;
   config.listeners = {ListenSpec::tcp("127.0.0.1", 0), ListenSpec::tcp("127.0.0.1", 0)};
   config.environ = {"A=1", "WASINET_LISTEN_FDS=3"};
-  wasi::Context ctx;
-  SetupResult setup = setup_context(ctx, config);
+  Guest guest(config);
+  wasi::Context& ctx = guest.context();
   EXPECT_EQ(preopens(ctx), (std::vector<std::string>{"/data", "/etc", "/etc/ssl/certs"}));
-  ASSERT_EQ(setup.listeners.size(), 2u);
-  EXPECT_EQ(setup.listeners[0].fd, 6u);
-  EXPECT_EQ(setup.listeners[1].fd, 7u);
+  ASSERT_EQ(guest.listening().size(), 2u);
+  EXPECT_EQ(guest.listening()[0].fd, 6u);
+  EXPECT_EQ(guest.listening()[1].fd, 7u);
   // Ours replaces the operator's: only the host knows the numbers.
   EXPECT_EQ(ctx.environ, (std::vector<std::string>{"A=1", "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt",
                                                    "WASINET_LISTEN_FDS=6,7"}));
 }
 
 TEST_F(SetupLayoutTest, FirstListenerIsFd3WhenThereIsNoDirectory) {
-  RunConfig config;
+  GuestOptions config = testkit::test_options();
   config.listeners = {ListenSpec::tcp("127.0.0.1", 0)};
-  wasi::Context ctx;
-  SetupResult setup = setup_context(ctx, config);
-  ASSERT_EQ(setup.listeners.size(), 1u);
-  EXPECT_EQ(setup.listeners[0].fd, 3u);
+  Guest guest(config);
+  wasi::Context& ctx = guest.context();
+  ASSERT_EQ(guest.listening().size(), 1u);
+  EXPECT_EQ(guest.listening()[0].fd, 3u);
   EXPECT_EQ(ctx.environ, std::vector<std::string>{"WASINET_LISTEN_FDS=3"});
 }
 
 TEST_F(SetupLayoutTest, NoListenerNoVariable) {
-  RunConfig config;
+  GuestOptions config = testkit::test_options();
   config.environ = {"WASINET_LISTEN_FDS=3"};  // the operator's own: left alone
   wasi::Context ctx;
-  setup_context(ctx, config);
+  testkit::setup_test_context(ctx, config);
   EXPECT_EQ(ctx.environ, std::vector<std::string>{"WASINET_LISTEN_FDS=3"});
   EXPECT_EQ(ctx.fds.end(), 3u);
 }
@@ -125,10 +127,10 @@ TEST_F(SetupLayoutTest, NoListenerNoVariable) {
 // directory. An empty read-only "/" now comes first: Go works in "/" and
 // os.Getwd finds it, with no variable added.
 TEST_F(SetupLayoutTest, WithoutDirsTheWorkingDirectoryIsAnEmptyRoot) {
-  RunConfig config;
+  GuestOptions config = testkit::test_options();
   config.ca_certs = true;
   wasi::Context ctx;
-  setup_context(ctx, config);
+  testkit::setup_test_context(ctx, config);
   EXPECT_EQ(preopens(ctx), (std::vector<std::string>{"/", "/etc/ssl/certs"}));
   EXPECT_FALSE(has_name(ctx.environ, "PWD"));
   auto root = ctx.fds.get(3);
@@ -137,29 +139,29 @@ TEST_F(SetupLayoutTest, WithoutDirsTheWorkingDirectoryIsAnEmptyRoot) {
 }
 
 TEST_F(SetupLayoutTest, NeitherDirsNorImplicitOnesLeaveTheGuestBare) {
-  RunConfig config;
+  GuestOptions config = testkit::test_options();
   wasi::Context ctx;
-  setup_context(ctx, config);
+  testkit::setup_test_context(ctx, config);
   EXPECT_TRUE(ctx.environ.empty());
   EXPECT_EQ(ctx.fds.end(), 3u);
 }
 
 // A relative first --dir (working_dir "/"): PWD=/, and "/" exists.
 TEST_F(SetupLayoutTest, WorkingDirectoryRootGoesToThePwdAndExists) {
-  RunConfig config;
+  GuestOptions config = testkit::test_options();
   config.dirs = {{(base_ / "data").string(), "/data", false}};
   config.working_dir = "/";
   {
     wasi::Context ctx;
-    setup_context(ctx, config);
+    testkit::setup_test_context(ctx, config);
     EXPECT_EQ(preopens(ctx), (std::vector<std::string>{"/data", "/"}));
     EXPECT_EQ(ctx.environ, std::vector<std::string>{"PWD=/"});
   }
   {  // `--dir .`: the user's own directory is "/".
-    RunConfig dot = config;
+    GuestOptions dot = config;
     dot.dirs = {{(base_ / "data").string(), "/", false}};
     wasi::Context ctx;
-    setup_context(ctx, dot);
+    testkit::setup_test_context(ctx, dot);
     EXPECT_EQ(preopens(ctx), std::vector<std::string>{"/"});
     EXPECT_TRUE(has(ctx.environ, "PWD=/"));
   }
@@ -167,13 +169,13 @@ TEST_F(SetupLayoutTest, WorkingDirectoryRootGoesToThePwdAndExists) {
 
 // The operator's PWD decides; nothing is added for the working directory.
 TEST_F(SetupLayoutTest, TheOperatorsPwdWins) {
-  RunConfig config;
+  GuestOptions config = testkit::test_options();
   config.environ = {"PWD=/data"};
   config.dirs = {{(base_ / "data").string(), "/data", false}};
   config.working_dir = "/";
   config.ca_certs = true;
   wasi::Context ctx;
-  setup_context(ctx, config);
+  testkit::setup_test_context(ctx, config);
   EXPECT_EQ(preopens(ctx), (std::vector<std::string>{"/data", "/etc/ssl/certs"}));
   EXPECT_EQ(ctx.environ,
             (std::vector<std::string>{"PWD=/data", "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt"}));
@@ -181,11 +183,11 @@ TEST_F(SetupLayoutTest, TheOperatorsPwdWins) {
 
 // An absolute first --dir stays Go's working directory (its first preopen).
 TEST_F(SetupLayoutTest, AnAbsoluteFirstDirAddsNothing) {
-  RunConfig config;
+  GuestOptions config = testkit::test_options();
   config.dirs = {{(base_ / "data").string(), "/data", false}};
   config.ca_certs = true;
   wasi::Context ctx;
-  setup_context(ctx, config);
+  testkit::setup_test_context(ctx, config);
   EXPECT_EQ(preopens(ctx), (std::vector<std::string>{"/data", "/etc/ssl/certs"}));
   EXPECT_FALSE(has_name(ctx.environ, "PWD"));
 }
@@ -196,12 +198,12 @@ TEST_F(SetupLayoutTest, AnAbsoluteFirstDirAddsNothing) {
 // the cap; a --dir that does not fit is an error, an implicit one is left
 // out with a warning.
 TEST_F(SetupLayoutTest, FdCapTooSmallForADirNamesTheCap) {
-  RunConfig config;
+  GuestOptions config = testkit::test_options();
   config.dirs = {{(base_ / "data").string(), "/data", false}};
   config.max_fds = 3;
   wasi::Context ctx;
   try {
-    setup_context(ctx, config);
+    testkit::setup_test_context(ctx, config);
     FAIL() << "a --dir beyond --max-fds 3";
   } catch (const Error& e) {
     EXPECT_STREQ(e.what(), "--max-fds 3 leaves no fd for the preopened directory /data");
@@ -209,12 +211,12 @@ TEST_F(SetupLayoutTest, FdCapTooSmallForADirNamesTheCap) {
 }
 
 TEST_F(SetupLayoutTest, FdCapTooSmallForTheImplicitDirsIsNoError) {
-  RunConfig config;
+  GuestOptions config = testkit::test_options();
   config.ca_certs = true;
   config.max_fds = 3;
   wasi::Context ctx;
   ::testing::internal::CaptureStderr();
-  setup_context(ctx, config);
+  testkit::setup_test_context(ctx, config);
   const std::string err = ::testing::internal::GetCapturedStderr();
   EXPECT_TRUE(preopens(ctx).empty());
   EXPECT_FALSE(has_name(ctx.environ, "SSL_CERT_FILE")) << "no bundle, no variable naming it";
@@ -227,18 +229,18 @@ TEST_F(SetupLayoutTest, FdCapTooSmallForTheImplicitDirsIsNoError) {
 // The listeners were asked for, the implicit directories were not: under a
 // tight cap these give way.
 TEST_F(SetupLayoutTest, ImplicitDirsGiveWayToTheListeners) {
-  RunConfig config;
+  GuestOptions config = testkit::test_options();
   config.dirs = {{(base_ / "data").string(), "/data", false}};
   config.ca_certs = true;
   config.listeners = {ListenSpec::tcp("127.0.0.1", 0)};
   config.max_fds = 5;
-  wasi::Context ctx;
   ::testing::internal::CaptureStderr();
-  SetupResult setup = setup_context(ctx, config);
+  Guest guest(config);
+  wasi::Context& ctx = guest.context();
   const std::string err = ::testing::internal::GetCapturedStderr();
   EXPECT_EQ(preopens(ctx), std::vector<std::string>{"/data"});
-  ASSERT_EQ(setup.listeners.size(), 1u);
-  EXPECT_EQ(setup.listeners[0].fd, 4u);
+  ASSERT_EQ(guest.listening().size(), 1u);
+  EXPECT_EQ(guest.listening()[0].fd, 4u);
   EXPECT_EQ(ctx.environ, std::vector<std::string>{"WASINET_LISTEN_FDS=4"});
   EXPECT_NE(err.find("--max-fds 5 leaves no fd for the preopened directory /etc/ssl/certs besides the --listen "
                      "socket"),

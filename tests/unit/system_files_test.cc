@@ -24,6 +24,7 @@
 #include "wasi/preopen_lookup.hh"
 #include "wasinet/error.hh"
 #include "wasinet/policy.hh"
+#include "test_options.hh"
 
 namespace wasinet::runtime {
 namespace {
@@ -213,9 +214,9 @@ TEST_F(SystemFilesTest, DnsFilesPreopenShowsTheHostFiles) {
   EXPECT_EQ(entries(mapping->host).size(), size_t(hosts) + size_t(resolv));
 
   wasi::Context ctx;
-  RunConfig config;
+  GuestOptions config = testkit::test_options();
   config.dirs = {*mapping};
-  setup_context(ctx, config);
+  testkit::setup_test_context(ctx, config);
   auto m = wasi::find_preopen(ctx.fds, "/etc/resolv.conf");
   ASSERT_TRUE(m.ok());
   EXPECT_TRUE(m->dir->read_only());
@@ -264,12 +265,12 @@ TEST_F(SystemFilesTest, SetupMountsTheCaBundleAndNamesItInTheEnvironment) {
   put(src_ / "ca.pem", "test bundle\n");
   ScopedEnv files("WASINET_FILES_DIR", cache_.string());
   ScopedEnv cert("SSL_CERT_FILE", (src_ / "ca.pem").string());
-  RunConfig config;
+  GuestOptions config = testkit::test_options();
   config.ca_certs = true;
   config.environ = {"A=1"};
   {
     wasi::Context ctx;
-    setup_context(ctx, config);
+    testkit::setup_test_context(ctx, config);
     EXPECT_TRUE(has(ctx.environ, "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt"));
     EXPECT_TRUE(has(ctx.environ, "A=1"));
     auto m = wasi::find_preopen(ctx.fds, "/etc/ssl/certs/ca-certificates.crt");
@@ -279,24 +280,24 @@ TEST_F(SystemFilesTest, SetupMountsTheCaBundleAndNamesItInTheEnvironment) {
   }
   {  // The guest's own SSL_CERT_FILE wins; nothing is mounted.
     wasi::Context ctx;
-    RunConfig own = config;
+    GuestOptions own = config;
     own.environ.push_back("SSL_CERT_FILE=/mine.pem");
-    setup_context(ctx, own);
+    testkit::setup_test_context(ctx, own);
     EXPECT_FALSE(has(ctx.environ, "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt"));
     EXPECT_FALSE(wasi::find_preopen(ctx.fds, "/etc/ssl/certs/ca-certificates.crt").ok());
   }
   {  // A user mapping of guest /etc decides what is there.
     wasi::Context ctx;
-    RunConfig mapped = config;
+    GuestOptions mapped = config;
     mapped.dirs = {{src_.string(), "/etc", true}};
-    setup_context(ctx, mapped);
+    testkit::setup_test_context(ctx, mapped);
     EXPECT_EQ(ctx.environ, std::vector<std::string>{"A=1"});
   }
   {  // Off: neither the mount nor the variable.
     wasi::Context ctx;
-    RunConfig off = config;
+    GuestOptions off = config;
     off.ca_certs = false;
-    setup_context(ctx, off);
+    testkit::setup_test_context(ctx, off);
     EXPECT_EQ(ctx.environ, std::vector<std::string>{"A=1"});
     EXPECT_FALSE(wasi::find_preopen(ctx.fds, "/etc/ssl/certs/ca-certificates.crt").ok());
   }
@@ -309,7 +310,7 @@ TEST_F(SystemFilesTest, SystemFilesOnlyForAGuestThatReachesOut) {
   put(src_ / "ca.pem", "test bundle\n");
   ScopedEnv files("WASINET_FILES_DIR", cache_.string());
   ScopedEnv cert("SSL_CERT_FILE", (src_ / "ca.pem").string());
-  RunConfig config;
+  GuestOptions config = testkit::test_options();
   config.dns_files = true;
   config.ca_certs = true;
   config.environ = {"A=1"};
@@ -332,7 +333,7 @@ TEST_F(SystemFilesTest, SystemFilesOnlyForAGuestThatReachesOut) {
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
     wasi::Context ctx;
-    setup_context(ctx, config, c.network);
+    setup_context(ctx, config, c.network);  // the Network decides, not the options
     const bool certs = wasi::find_preopen(ctx.fds, "/etc/ssl/certs/ca-certificates.crt").ok();
     const bool etc = wasi::find_preopen(ctx.fds, "/etc/hosts").ok();
     EXPECT_EQ(certs, c.reaches_out);
@@ -346,7 +347,7 @@ TEST_F(SystemFilesTest, SystemFilesOnlyForAGuestThatReachesOut) {
     }
   }
   // The flags still turn them off for a guest that reaches out.
-  RunConfig off = config;
+  GuestOptions off = config;
   off.dns_files = off.ca_certs = false;
   wasi::Context ctx;
   setup_context(ctx, off, net::unrestricted());

@@ -15,6 +15,7 @@
 #include "wasi/context.hh"
 #include "wasi/preopen_lookup.hh"
 #include "wasinet/config.hh"
+#include "test_options.hh"
 
 namespace wasinet::net {
 namespace {
@@ -41,12 +42,12 @@ class UnixPathTest : public ::testing::Test {
     base_ = tmpl;
     for (const char* d : {"first", "run/sub", "run/nested", "other", "ro"})
       fs::create_directories(base_ / d);
-    RunConfig config;
+    GuestOptions config = testkit::test_options();
     config.dirs = {{(base_ / "first").string(), "/data", false},
                    {(base_ / "run").string(), "/run", false},
                    {(base_ / "other").string(), "/run/nested", false},
                    {(base_ / "ro").string(), "/ro", true}};
-    runtime::setup_context(ctx_, config);
+    testkit::setup_test_context(ctx_, config);
     outside_ = listen_at_host(base_ / "outside.sock");
   }
   void TearDown() override { fs::remove_all(base_); }
@@ -257,9 +258,9 @@ TEST(PreopenLookupTest, NamesCompareAsWasiLibcDoes) {
   fs::create_directories(base / "a");
   fs::create_directories(base / "b");
   wasi::Context ctx;
-  RunConfig config;
+  GuestOptions config = testkit::test_options();
   config.dirs = {{(base / "a").string(), "tmp", false}, {(base / "b").string(), ".", false}};
-  runtime::setup_context(ctx, config);
+  testkit::setup_test_context(ctx, config);
 
   auto m = wasi::find_preopen(ctx.fds, "/tmp/x/y");
   ASSERT_TRUE(m.ok());

@@ -43,7 +43,7 @@ type Bench struct {
 	cacheDir string // the module cache of every guest run but the start-time ones
 }
 
-var sections = []string{"start", "compute", "bulk", "http", "v0", "conns"}
+var sections = []string{"start", "compute", "bulk", "http", "v0", "conns", "instances"}
 
 func main() {
 	var cfg Config
@@ -162,7 +162,8 @@ func run(cfg Config, quick bool, only string) (code int) {
 			}
 			return nil
 		},
-		"conns": b.connsRuns,
+		"conns":     b.connsRuns,
+		"instances": b.instancesRuns,
 	}
 	for _, name := range sections {
 		if len(want) > 0 && !want[name] {

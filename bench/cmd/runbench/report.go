@@ -147,6 +147,8 @@ func writeReport(path string, r *Results, chartRel string) error {
 	}
 	p("")
 
+	writeInstancesReport(p, r)
+
 	p("## Old-library guest: the host's retry-loop guard")
 	p("")
 	on, off := r.idlePoint(V0GuardOn), r.idlePoint(V0GuardOff)

@@ -17,7 +17,9 @@ type Results struct {
 	Start   []StartPoint   `json:"start"`
 	Conns   []ConnsPoint   `json:"conns"`
 	Compute []ComputePoint `json:"compute"`
-	Targets []Target       `json:"targets"`
+	// The instances section: its HTTP points are in HTTP.
+	InstancesMemory []InstancesMemPoint `json:"instances_memory,omitempty"`
+	Targets         []Target            `json:"targets"`
 
 	Notes  []string `json:"notes,omitempty"`  // how the run deviated from the plan
 	Errors []string `json:"errors,omitempty"` // sections that failed
@@ -43,6 +45,10 @@ const (
 	V0GuardOn      = "v0-guard-on"
 	V0GuardOff     = "v0-guard-off"
 	Node           = "node-v8"
+	// Prefixes of kinds with a number: "native-gomaxprocs-2",
+	// "wasinet-instances-auto".
+	NativeGOMAXPROCS = "native-gomaxprocs-"
+	WasinetInstances = "wasinet-instances-"
 )
 
 // HTTPPoint is one wrk measurement of one server.

@@ -69,6 +69,18 @@ func (b *Bench) startServer(kind string, maxConns int) (*Server, error) {
 			spec.Env = []string{"WASINET_RETRY_GUARD"} // the host's default: on
 		}
 	default:
+		if n := instancesFlag(kind); n != "" {
+			spec.Name = instancesLabel(kind)
+			spec.Argv = b.wasinetRun([]string{"--allow-listen=" + addr, "--instances", n}, maxConns,
+				b.prog.HelloHTTP.Wasm, addr)
+			break
+		}
+		if g := gomaxprocsOf(kind); g != "" {
+			spec.Name = instancesLabel(kind)
+			spec.Argv = []string{b.prog.HelloHTTP.Native, addr}
+			spec.Env = []string{"GOMAXPROCS=" + g}
+			break
+		}
 		return nil, fmt.Errorf("unknown server kind %q", kind)
 	}
 	p, err := Start(spec)

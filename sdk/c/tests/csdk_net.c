@@ -1,7 +1,7 @@
 // csdk_net: the C SDK's behaviours, one scenario per run, driven by
 // tests/e2e/csdk_*_test.go (which plays the native peer). Output lines are
 // the protocol with that test; any mismatch prints "csdk_net: ..." on
-// stderr and exits 1.
+// stderr and exits 1. Name lookups: csdk_resolve.c.
 //
 //   families IP4 PORT4 IP6 PORT6 DIR   AF_INET, AF_INET6, AF_UNIX (DIR/peer.sock)
 //                                      clients: each sends "hello NAME"
@@ -10,10 +10,6 @@
 //                                      SO_RCVTIMEO (timed in the guest),
 //                                      accept; then blocking reads work
 //   badf                               EBADF, ENOTSOCK and the other refusals
-//   resolve NAME FAMILY...             getaddrinfo: "FAMILY addr inet|inet6 IP"
-//                                      lines (FAMILY: any, inet, inet6)
-//   gai                                getaddrinfo's errors, getnameinfo,
-//                                      inet_* helpers
 //   pollmix IP PORT FILE               poll() and select() over a socket,
 //                                      stdin and a file
 //   listenfd FD FILE                   a --listen socket with a --dir:
@@ -32,7 +28,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -47,78 +42,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static void fail(const char* format, ...) {
-  va_list ap;
-  va_start(ap, format);
-  fprintf(stderr, "csdk_net: ");
-  vfprintf(stderr, format, ap);
-  fprintf(stderr, "\n");
-  va_end(ap);
-  exit(1);
-}
-
-static void say(const char* format, ...) {
-  va_list ap;
-  va_start(ap, format);
-  vprintf(format, ap);
-  va_end(ap);
-  printf("\n");
-  fflush(stdout);
-}
-
-#define CHECK(cond) \
-  do {              \
-    if (!(cond)) fail("line %d: %s (errno %d %s)", __LINE__, #cond, errno, strerror(errno)); \
-  } while (0)
-
-// The call fails with errno `want`.
-#define EXPECT_ERRNO(want, call)                                                       \
-  do {                                                                                 \
-    errno = 0;                                                                         \
-    long r_ = (long)(call);                                                            \
-    if (r_ != -1 || errno != (want))                                                   \
-      fail("line %d: %s = %ld errno %d (%s), want errno %d (%s)", __LINE__, #call, r_, \
-           errno, strerror(errno), want, strerror(want));                             \
-  } while (0)
-
-static double now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-// A sockaddr for a numeric IP and port.
-static socklen_t make_addr(struct sockaddr_storage* ss, const char* ip, int port) {
-  memset(ss, 0, sizeof *ss);
-  struct sockaddr_in* in = (struct sockaddr_in*)ss;
-  struct sockaddr_in6* in6 = (struct sockaddr_in6*)ss;
-  if (inet_pton(AF_INET, ip, &in->sin_addr) == 1) {
-    in->sin_family = AF_INET;
-    in->sin_port = htons((uint16_t)port);
-    return sizeof *in;
-  }
-  if (inet_pton(AF_INET6, ip, &in6->sin6_addr) == 1) {
-    in6->sin6_family = AF_INET6;
-    in6->sin6_port = htons((uint16_t)port);
-    return sizeof *in6;
-  }
-  fail("bad ip %s", ip);
-  return 0;
-}
-
-static int dial(const char* ip, int port, int type_flags) {
-  struct sockaddr_storage ss;
-  socklen_t len = make_addr(&ss, ip, port);
-  int fd = socket(ss.ss_family, SOCK_STREAM | type_flags, 0);
-  CHECK(fd >= 0);
-  CHECK(connect(fd, (struct sockaddr*)&ss, len) == 0);
-  return fd;
-}
-
-static void send_all(int fd, const char* s) {
-  size_t n = strlen(s);
-  CHECK(send(fd, s, n, 0) == (ssize_t)n);
-}
+#define GUEST_NAME "csdk_net"
+#include "csdk_check.h"
 
 // ------------------------------------------------------------- families
 
@@ -308,94 +233,6 @@ static void badf(void) {
   EXPECT_ERRNO(ENOTCONN, getpeername(fd, (struct sockaddr*)&ss, &len));
   EXPECT_ERRNO(ENOTCONN, shutdown(fd, SHUT_WR));
   close(fd);
-  say("ok");
-}
-
-// ------------------------------------------------------------- resolve
-
-// FAMILIES: any, inet, inet6 (each a getaddrinfo with that ai_family).
-static void resolve(char** argv, int n) {
-  for (int i = 1; i < n; ++i) {
-    const char* name = argv[i];
-    int family = strcmp(name, "inet") == 0 ? AF_INET : strcmp(name, "inet6") == 0 ? AF_INET6 : AF_UNSPEC;
-    struct addrinfo hints = {.ai_family = family, .ai_socktype = SOCK_STREAM};
-    struct addrinfo* res;
-    int err = getaddrinfo(argv[0], "8080", &hints, &res);
-    if (err != 0) {
-      say("%s error %s", name,
-          err == EAI_NONAME ? "EAI_NONAME" : err == EAI_SYSTEM ? strerror(errno) : gai_strerror(err));
-      continue;
-    }
-    for (struct addrinfo* a = res; a; a = a->ai_next) {
-      char host[NI_MAXHOST], serv[NI_MAXSERV];
-      CHECK(a->ai_socktype == SOCK_STREAM && a->ai_protocol == IPPROTO_TCP);
-      CHECK(getnameinfo(a->ai_addr, a->ai_addrlen, host, sizeof host, serv, sizeof serv,
-                        NI_NUMERICHOST | NI_NUMERICSERV) == 0);
-      CHECK(strcmp(serv, "8080") == 0);
-      say("%s addr %s %s", name, a->ai_family == AF_INET ? "inet" : "inet6", host);
-    }
-    freeaddrinfo(res);
-  }
-  say("ok");
-}
-
-static void gai(void) {
-  struct addrinfo hints = {.ai_socktype = SOCK_STREAM};
-  struct addrinfo* res = NULL;
-  // '!' is no host name character: glibc turns it down without a query.
-  int err = getaddrinfo("nosuch!host.invalid", "80", &hints, &res);
-  CHECK(err == EAI_NONAME && res == NULL);
-  say("nonexistent: %s", gai_strerror(err));
-  hints.ai_flags = 0x10000;
-  CHECK(getaddrinfo("127.0.0.1", "80", &hints, &res) == EAI_BADFLAGS);
-  hints.ai_flags = 0;
-  hints.ai_family = AF_UNIX;
-  CHECK(getaddrinfo("127.0.0.1", "80", &hints, &res) == EAI_FAMILY);
-  hints.ai_family = AF_UNSPEC;
-  CHECK(getaddrinfo(NULL, NULL, &hints, &res) == EAI_NONAME);
-  CHECK(getaddrinfo("127.0.0.1", "no-such-service", &hints, &res) == EAI_SERVICE);
-  hints.ai_flags = AI_NUMERICHOST;
-  CHECK(getaddrinfo("localhost", "80", &hints, &res) == EAI_NONAME);
-  // Numeric hosts and services never ask the host; a named service does.
-  hints.ai_flags = 0;
-  CHECK(getaddrinfo("::1", "http", &hints, &res) == 0);
-  CHECK(res->ai_family == AF_INET6 && res->ai_next == NULL);
-  CHECK(ntohs(((struct sockaddr_in6*)res->ai_addr)->sin6_port) == 80);
-  freeaddrinfo(res);
-  // Passive, no host: the wildcard, both families, both socket types.
-  hints = (struct addrinfo){.ai_flags = AI_PASSIVE};
-  CHECK(getaddrinfo(NULL, "7", &hints, &res) == 0);
-  int n = 0;
-  for (struct addrinfo* a = res; a; a = a->ai_next) ++n;
-  CHECK(n == 4);
-  freeaddrinfo(res);
-  // AF_INET6 with AI_V4MAPPED on an IPv4 literal.
-  hints = (struct addrinfo){.ai_family = AF_INET6, .ai_flags = AI_V4MAPPED};
-  CHECK(getaddrinfo("127.0.0.1", "7", &hints, &res) == 0);
-  CHECK(IN6_IS_ADDR_V4MAPPED(&((struct sockaddr_in6*)res->ai_addr)->sin6_addr));
-  freeaddrinfo(res);
-  // gethostbyname, over the same lookups.
-  struct hostent* he = gethostbyname("127.0.0.2");
-  CHECK(he != NULL && he->h_addrtype == AF_INET && he->h_length == 4 && he->h_addr_list[1] == NULL);
-  CHECK(memcmp(he->h_addr, "\x7f\x00\x00\x02", 4) == 0);
-  CHECK(gethostbyname("nosuch!host.invalid") == NULL && h_errno == HOST_NOT_FOUND);
-  CHECK(gethostbyname("::1") == NULL);  // IPv4 only
-  // The inet_* helpers.
-  struct in_addr a;
-  CHECK(inet_pton(AF_INET, "10.1.2.3", &a) == 1 && inet_addr("10.1.2.3") == a.s_addr);
-  CHECK(strcmp(inet_ntoa(a), "10.1.2.3") == 0);
-  CHECK(inet_addr("300.1.1.1") == INADDR_NONE);
-  char text[INET6_ADDRSTRLEN];
-  struct in6_addr a6;
-  CHECK(inet_pton(AF_INET6, "fe80::1:2", &a6) == 1);
-  CHECK(strcmp(inet_ntop(AF_INET6, &a6, text, sizeof text), "fe80::1:2") == 0);
-  // getnameinfo never makes up a name.
-  struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(80), .sin_addr = a};
-  char host[64], serv[16];
-  CHECK(getnameinfo((struct sockaddr*)&sin, sizeof sin, host, sizeof host, serv, sizeof serv, 0) == 0);
-  CHECK(strcmp(host, "10.1.2.3") == 0 && strcmp(serv, "80") == 0);
-  CHECK(getnameinfo((struct sockaddr*)&sin, sizeof sin, host, sizeof host, NULL, 0, NI_NAMEREQD) ==
-        EAI_NONAME);
   say("ok");
 }
 
@@ -670,8 +507,6 @@ int main(int argc, char** argv) {
   else if (strcmp(mode, "refused") == 0 && n == 2) refused(a);
   else if (strcmp(mode, "eagain") == 0 && n == 2) eagain(a);
   else if (strcmp(mode, "badf") == 0 && n == 0) badf();
-  else if (strcmp(mode, "resolve") == 0 && n >= 2) resolve(a, n);
-  else if (strcmp(mode, "gai") == 0 && n == 0) gai();
   else if (strcmp(mode, "pollmix") == 0 && n == 3) pollmix(a);
   else if (strcmp(mode, "listenfd") == 0 && n == 2) listenfd(a);
   else if (strcmp(mode, "dgram") == 0 && n == 1) dgram(a);

@@ -35,60 +35,17 @@
 #include <unistd.h>
 #include <wasi/api.h>
 
-#include "wasinet_v0.h"
+#define GUEST_NAME "v0_net"
+#include "v0_guest.h"
 
 enum { E_AGAIN = 6, E_INPROGRESS = 26, E_INVAL = 28, E_CONNREFUSED = 14, E_NOPROTOOPT = 50,
        E_TIMEDOUT = 73 };
-
-static void fail(const char* format, ...) {
-  va_list ap;
-  va_start(ap, format);
-  fprintf(stderr, "v0_net: ");
-  vfprintf(stderr, format, ap);
-  fprintf(stderr, "\n");
-  va_end(ap);
-  exit(1);
-}
-
-#define OK(call)                                                  \
-  do {                                                            \
-    int32_t e_ = (call);                                          \
-    if (e_ != 0) fail("line %d: %s: errno %d", __LINE__, #call, e_); \
-  } while (0)
-#define EXPECT_ERRNO(want, call)                                                  \
-  do {                                                                            \
-    int32_t e_ = (call);                                                          \
-    if (e_ != (want)) fail("line %d: %s: errno %d, want %d", __LINE__, #call, e_, want); \
-  } while (0)
-
-static void say(const char* format, ...) {
-  va_list ap;
-  va_start(ap, format);
-  vprintf(format, ap);
-  va_end(ap);
-  printf("\n");
-  fflush(stdout);
-}
 
 // Waits (in poll_oneoff) until fd is readable or writable; 5 s at most.
 static void wait_fd(uint32_t fd, short events) {
   struct pollfd p = {.fd = (int)fd, .events = events};
   int n = poll(&p, 1, 5000);
   if (n != 1) fail("poll fd %u events %d: %d (errno %d)", fd, events, n, errno);
-}
-
-static int is_ipv6(const char* ip) { return strchr(ip, ':') != NULL; }
-
-static void make_addr(wasinet_raw_addr* a, const char* ip, uint32_t port) {
-  if (is_ipv6(ip)) {
-    uint8_t b[16];
-    if (inet_pton(AF_INET6, ip, b) != 1) fail("bad ip %s", ip);
-    wasinet_addr_inet6(a, b, port, 0);
-  } else {
-    uint8_t b[4];
-    if (inet_pton(AF_INET, ip, b) != 1) fail("bad ip %s", ip);
-    wasinet_addr_inet(a, b, port);
-  }
 }
 
 static int32_t family_of(const char* ip) {

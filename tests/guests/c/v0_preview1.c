@@ -19,46 +19,12 @@
 #include <string.h>
 #include <wasi/api.h>
 
-#include "wasinet_v0.h"
-
-static void fail(const char* format, ...) {
-  va_list ap;
-  va_start(ap, format);
-  fprintf(stderr, "v0_preview1: ");
-  vfprintf(stderr, format, ap);
-  fprintf(stderr, "\n");
-  va_end(ap);
-  exit(1);
-}
-
-#define EXPECT_ERRNO(want, call)                                                  \
-  do {                                                                            \
-    int e_ = (call);                                                              \
-    if (e_ != (want)) fail("line %d: %s: errno %d, want %d", __LINE__, #call, e_, want); \
-  } while (0)
-#define OK(call) EXPECT_ERRNO(0, call)
-
-static void say(const char* format, ...) {
-  va_list ap;
-  va_start(ap, format);
-  vprintf(format, ap);
-  va_end(ap);
-  printf("\n");
-  fflush(stdout);
-}
+#define GUEST_NAME "v0_preview1"
+#include "v0_guest.h"
 
 static void wait_readable(uint32_t fd) {
   struct pollfd p = {.fd = (int)fd, .events = POLLIN};
   if (poll(&p, 1, 5000) != 1) fail("fd %u never became readable", fd);
-}
-
-static int is_ipv6(const char* ip) { return strchr(ip, ':') != NULL; }
-
-static void make_addr(wasinet_raw_addr* a, const char* ip, uint32_t port) {
-  uint8_t b[16];
-  if (inet_pton(is_ipv6(ip) ? AF_INET6 : AF_INET, ip, b) != 1) fail("bad ip %s", ip);
-  if (is_ipv6(ip)) wasinet_addr_inet6(a, b, port, 0);
-  else wasinet_addr_inet(a, b, port);
 }
 
 static uint32_t open_bound(const char* ip, int32_t type) {

@@ -1,4 +1,6 @@
-// The one mapping from Linux errno values to WASI preview1 errnos.
+// The one mapping from Linux errno values to WASI preview1 errnos. os/ hands
+// host errnos up unchanged (os/host_result.hh); this is where they become
+// what a guest sees.
 #include <cerrno>
 
 #include "wasi/errno.hh"

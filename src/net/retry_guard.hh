@@ -1,7 +1,9 @@
 #pragma once
-// Guests built against the existing wasinet_v0 Go library never wait in the
-// host: when sock_accept or sock_recv_from says EAGAIN they yield to the Go
-// scheduler and call again, so an idle server spins a core.
+// The retry guard. Guests built against the existing wasinet_v0 Go library
+// never wait in the host: when sock_accept or sock_recv_from says EAGAIN they
+// yield to the Go scheduler and call again, so an idle server spins a core.
+// (Not to be confused with BlockingWait, blocking_wait.hh: the wait inside
+// one blocking call.)
 //
 // The guard notices that pattern on one instance: a run of EAGAIN answers
 // from the calls that wait for input, back to back, with no other work of
@@ -25,14 +27,14 @@
 #include <unordered_map>
 
 #include "os/unique_fd.hh"
-#include "wasi/fd_table.hh"
+#include "wasi/context.hh"
+#include "wasi/file_object.hh"
 
-namespace wasinet::wasi {
+namespace wasinet::net {
 
 class RetryGuard {
  public:
   struct Settings {
-    bool enabled = true;
     unsigned streak = 64;                        // EAGAINs in a row before waiting
     std::chrono::nanoseconds max_gap = std::chrono::microseconds(200);
     std::chrono::milliseconds first_wait{1};
@@ -44,22 +46,19 @@ class RetryGuard {
   RetryGuard() : RetryGuard(Settings{}) {}
   explicit RetryGuard(const Settings& settings);
 
-  void set_enabled(bool on) noexcept { settings_.enabled = on; }
-  bool enabled() const noexcept { return settings_.enabled; }
-
-  // After a call on guest `fd` said EAGAIN. True when the guard waited: the
+  // After a call on `socket` said EAGAIN. True when the guard waited: the
   // caller then tries its call once more, as something may be ready now.
-  bool on_again(FdTable& fds, Fd fd, int wake_fd);
+  bool on_again(const std::shared_ptr<wasi::FileObject>& socket, int wake_fd);
 
-  // After a call on `fd` did something (data, a connection, end of stream,
-  // an error other than EAGAIN): the guest is not idle.
+  // After a call did something (data, a connection, end of stream, an
+  // error other than EAGAIN): the guest is not idle.
   void on_progress() noexcept;
 
-  // How many times the guard has waited (for tests and --verbose).
+  // How many times the guard has waited (for tests).
   uint64_t waits() const noexcept { return waits_; }
 
  private:
-  bool watch(FdTable& fds, Fd fd, int wake_fd);
+  bool watch(const std::shared_ptr<wasi::FileObject>& socket, int wake_fd);
 
   Settings settings_;
   os::UniqueFd epoll_;
@@ -68,7 +67,7 @@ class RetryGuard {
   // the kernel's set by itself; the expired pointer tells us so when its
   // number comes back for another socket.
   struct Watched {
-    std::weak_ptr<FileObject> object;
+    std::weak_ptr<wasi::FileObject> object;
     bool armed = false;
   };
   std::unordered_map<int, Watched> watched_;
@@ -78,4 +77,19 @@ class RetryGuard {
   uint64_t waits_ = 0;
 };
 
-}  // namespace wasinet::wasi
+// Runs `call`, a socket call on `socket` that may say EAGAIN (accept, a
+// receive), under the context's retry guard, if it has one: a guest that
+// retries such calls in a loop instead of polling gets a short wait in the
+// kernel once the loop is recognised, and the call is tried once more.
+template <class Object, class Call>
+auto retry_guarded(wasi::Context& ctx, const std::shared_ptr<Object>& socket, Call&& call)
+    -> decltype(call()) {
+  auto again = [](const auto& r) { return !r.ok() && r.error() == wasi::Errno::again; };
+  auto r = call();
+  if (!ctx.retry_guard) return r;
+  if (again(r) && ctx.retry_guard->on_again(socket, ctx.wake->fd())) r = call();
+  if (!again(r)) ctx.retry_guard->on_progress();
+  return r;
+}
+
+}  // namespace wasinet::net

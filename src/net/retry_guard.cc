@@ -1,11 +1,11 @@
-#include "wasi/retry_guard.hh"
+#include "net/retry_guard.hh"
 
 #include <sys/epoll.h>
 
 #include <algorithm>
 #include <cerrno>
 
-namespace wasinet::wasi {
+namespace wasinet::net {
 namespace {
 
 constexpr uint64_t kWakeMarker = ~uint64_t{0};
@@ -16,7 +16,7 @@ constexpr uint32_t kSocketEvents = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
 RetryGuard::RetryGuard(const Settings& settings)
     : settings_(settings), epoll_(::epoll_create1(EPOLL_CLOEXEC)) {}
 
-bool RetryGuard::watch(FdTable& fds, Fd fd, int wake_fd) {
+bool RetryGuard::watch(const std::shared_ptr<wasi::FileObject>& object, int wake_fd) {
   if (!epoll_) return false;
   if (!wake_registered_) {
     wake_registered_ = true;
@@ -27,9 +27,6 @@ bool RetryGuard::watch(FdTable& fds, Fd fd, int wake_fd) {
       ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, wake_fd, &ev);
     }
   }
-  auto entry = fds.get(fd);
-  if (!entry.ok()) return false;
-  const std::shared_ptr<FileObject>& object = (*entry)->object;
   const int host_fd = object->host_fd();
   if (host_fd < 0) return false;
 
@@ -52,15 +49,14 @@ bool RetryGuard::watch(FdTable& fds, Fd fd, int wake_fd) {
   return true;
 }
 
-bool RetryGuard::on_again(FdTable& fds, Fd fd, int wake_fd) {
-  if (!settings_.enabled) return false;
+bool RetryGuard::on_again(const std::shared_ptr<wasi::FileObject>& socket, int wake_fd) {
   const auto now = std::chrono::steady_clock::now();
   if (now - last_ > settings_.max_gap) {  // the guest worked in between
     streak_ = 0;
     wait_ = settings_.first_wait;
   }
   last_ = now;
-  if (!watch(fds, fd, wake_fd)) return false;
+  if (!watch(socket, wake_fd)) return false;
   if (++streak_ < settings_.streak) return false;
 
   epoll_event ev;
@@ -86,4 +82,4 @@ void RetryGuard::on_progress() noexcept {
   wait_ = settings_.first_wait;
 }
 
-}  // namespace wasinet::wasi
+}  // namespace wasinet::net
