@@ -28,7 +28,14 @@ set(WASINET_SHIM_BINARY ${CMAKE_BINARY_DIR}/containerd-shim-wasinet-v1)
 set(_shim_link_file ${CMAKE_BINARY_DIR}/shim-link.txt)
 file(GENERATE OUTPUT ${_shim_link_file} CONTENT
 "$<TARGET_FILE:wasinet_capi>
-$<TARGET_FILE:wasinet_core>
+$<TARGET_FILE:wasinet_embed>
+$<TARGET_FILE:wasinet_runtime>
+$<TARGET_FILE:wasinet_abi>
+$<TARGET_FILE:wasinet_engine>
+$<TARGET_FILE:wasinet_net_policy>
+$<TARGET_FILE:wasinet_net>
+$<TARGET_FILE:wasinet_wasi>
+$<TARGET_FILE:wasinet_os>
 $<TARGET_LINKER_FILE:OpenSSL::Crypto>
 $<TARGET_LINKER_FILE:tomlplusplus::tomlplusplus>
 ")
@@ -46,4 +53,4 @@ add_custom_target(shim
   COMMENT "Building the containerd shim (cargo; the first build takes minutes)"
   USES_TERMINAL
   VERBATIM)
-add_dependencies(shim wasinet_capi wasinet_core)
+add_dependencies(shim wasinet_capi wasinet_embed wasinet_runtime)

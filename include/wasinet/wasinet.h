@@ -2,12 +2,13 @@
  * network policy and limits from any language that can call C (the
  * containerd shim in Rust, Go through cgo, Python through ctypes).
  *
- * STATUS: designed; implemented so far: wasinet_version(),
- * wasinet_last_error() and the engine functions (but the wasm stack limit,
- * UNSUPPORTED for now). The module and guest functions come on the one
- * guest assembly of issue 16 (phase B): until then they are declared and
- * not defined, and nothing may call them. The header is the contract:
- * change it here first.
+ * STATUS: engines, modules (load, compile, serialize), options and
+ * guests (new, run, stop, free) work over the one guest assembly of
+ * `wasinet run`. Not yet (they fail with WASINET_ERROR_UNSUPPORTED naming
+ * what is missing): the engine's wasm stack limit, deserializing a module
+ * from memory, directories and listeners by descriptor, stdio other than
+ * 0-2, policies and the node ceiling from memory, more than one instance
+ * per guest handle (the C++ wasinet::Service runs them).
  *
  *   wasinet_engine_options_t* eo = wasinet_engine_options_new();
  *   wasinet_engine_options_set_cache_dir(eo, "/var/cache/wasinet");

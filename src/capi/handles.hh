@@ -5,8 +5,13 @@
 #include <memory>
 #include <string>
 
+#include <atomic>
+#include <vector>
+
 #include "engine/engine.hh"
 #include "os/unique_fd.hh"
+#include "runtime/guest.hh"
+#include "wasinet/config.hh"
 #include "wasinet/wasinet.h"
 
 struct wasinet_engine_options {
@@ -22,4 +27,29 @@ struct wasinet_engine {
   std::shared_ptr<const wasinet::engine::Engine> engine;
   wasinet::os::UniqueFd cache_dir;  // not valid: no cache
   bool verbose = false;
+};
+
+struct wasinet_module {
+  std::shared_ptr<const wasinet::engine::Engine> engine;
+  std::shared_ptr<const wasinet::engine::Module> module;
+  std::string name;  // messages, and argv[0] when no argument is given
+};
+
+struct wasinet_options {
+  wasinet::GuestOptions guest;
+  uint32_t instances = 1;
+  // The first option asked for that this build does not have yet: the
+  // guest is refused with UNSUPPORTED naming it.
+  std::string unsupported;
+};
+
+struct wasinet_guest {
+  std::shared_ptr<const wasinet::engine::Engine> engine;
+  std::shared_ptr<const wasinet::engine::Module> module;
+  std::unique_ptr<wasinet::runtime::Guest> guest;
+  std::vector<std::string> listener_urls;
+  std::string message;  // wasinet_exit_t::message of the run
+  bool ran = false;
+  // wasinet_guest_stop: the first status given wins (-1: none yet).
+  std::atomic<int> stop_status{-1};
 };

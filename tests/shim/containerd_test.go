@@ -28,16 +28,25 @@ type containerd struct {
 	log       *os.File
 }
 
-func startContainerd(bin, ctr, dir string) (*containerd, error) {
+// startContainerd starts one without its CRI plugin when cri is "";
+// otherwise cri is the plugin's configuration (TOML below
+// [plugins."io.containerd.grpc.v1.cri"]) and ctr works in the namespace
+// the CRI plugin uses, k8s.io.
+func startContainerd(bin, ctr, dir, cri string) (*containerd, error) {
 	c := &containerd{
 		bin: bin, ctr: ctr, dir: dir,
 		sock:      filepath.Join(dir, "containerd.sock"),
 		namespace: fmt.Sprintf("wasinet-test-%d", os.Getpid()),
 	}
+	disabled, plugins := `disabled_plugins = ["io.containerd.grpc.v1.cri"]`, ""
+	if cri != "" {
+		c.namespace = "k8s.io"
+		disabled, plugins = "", "[plugins.\"io.containerd.grpc.v1.cri\"]\n"+cri
+	}
 	config := fmt.Sprintf(`version = 2
 root = %[1]q
 state = %[2]q
-disabled_plugins = ["io.containerd.grpc.v1.cri"]
+%[7]s
 [grpc]
   address = %[3]q
 [ttrpc]
@@ -47,8 +56,9 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
   level = "info"
 [metrics]
   address = ""
+%[6]s
 `, filepath.Join(dir, "root"), filepath.Join(dir, "state"), c.sock, c.sock+".ttrpc",
-		filepath.Join(dir, "debug.sock"))
+		filepath.Join(dir, "debug.sock"), plugins, disabled)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}

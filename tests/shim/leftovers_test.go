@@ -26,17 +26,17 @@ func takeSnapshot() snapshot {
 	return s
 }
 
-// leftovers lists what the tests' containers left on the machine: shim or
+// leftovers lists what c's containers left on the machine: shim or
 // container processes, mounts under the run's directory, shim sockets that
 // were not there before, the shim's container state, and cgroups of the
 // tests' namespace. Empty is good. Call it when no container of the tests
 // should exist.
-func leftovers() []string {
+func (c *containerd) leftovers() []string {
 	var found []string
-	found = append(found, leftoverProcesses()...)
+	found = append(found, c.leftoverProcesses()...)
 	if data, err := os.ReadFile("/proc/self/mountinfo"); err == nil {
 		for _, line := range strings.Split(string(data), "\n") {
-			if f := strings.Fields(line); len(f) > 4 && strings.HasPrefix(f[4], workDir) {
+			if f := strings.Fields(line); len(f) > 4 && strings.HasPrefix(f[4], c.dir) {
 				found = append(found, "mount "+f[4])
 			}
 		}
@@ -47,15 +47,15 @@ func leftovers() []string {
 			found = append(found, "shim socket "+filepath.Join(shimSocketDir, e.Name()))
 		}
 	}
-	state := filepath.Join("/run/containerd/wasinet", ctd.namespace)
+	state := filepath.Join("/run/containerd/wasinet", c.namespace)
 	if entries, err := os.ReadDir(state); err == nil && len(entries) > 0 {
 		found = append(found, fmt.Sprintf("shim state %s (%d entries)", state, len(entries)))
 	}
-	for _, c := range namespaceCgroups(ctd.namespace) {
-		entries, _ := os.ReadDir(c)
+	for _, cg := range namespaceCgroups(c.namespace) {
+		entries, _ := os.ReadDir(cg)
 		for _, e := range entries {
 			if e.IsDir() {
-				found = append(found, "cgroup "+filepath.Join(c, e.Name()))
+				found = append(found, "cgroup "+filepath.Join(cg, e.Name()))
 			}
 		}
 	}
@@ -66,10 +66,10 @@ func leftovers() []string {
 // `ctr run --rm` returns, the shim process of the deleted container is
 // still on its way out (it exits after answering the delete), with its
 // socket and cgroup. It waits up to 10 s for the list to be empty.
-func settledLeftovers() []string {
+func (c *containerd) settledLeftovers() []string {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		found := leftovers()
+		found := c.leftovers()
 		if len(found) == 0 || time.Now().After(deadline) {
 			return found
 		}
@@ -80,7 +80,7 @@ func settledLeftovers() []string {
 // leftoverProcesses: processes of the shim binary for this containerd (the
 // shim server and the zygote a wasm container's process is forked from),
 // and every process in a cgroup of the tests' namespace (the containers').
-func leftoverProcesses() []string {
+func (c *containerd) leftoverProcesses() []string {
 	var found []string
 	dirs, _ := filepath.Glob("/proc/[0-9]*")
 	for _, d := range dirs {
@@ -91,8 +91,8 @@ func leftoverProcesses() []string {
 		cmdline, _ := os.ReadFile(filepath.Join(d, "cmdline"))
 		args := strings.ReplaceAll(strings.TrimRight(string(cmdline), "\x00"), "\x00", " ")
 		cgroups, _ := os.ReadFile(filepath.Join(d, "cgroup"))
-		ours := exe == shimBin && (strings.Contains(args, ctd.sock) || strings.Contains(args, ctd.namespace))
-		if ours || strings.Contains(string(cgroups), "/"+ctd.namespace+"/") {
+		ours := exe == shimBin && (strings.Contains(args, c.sock) || strings.Contains(args, c.namespace))
+		if ours || strings.Contains(string(cgroups), "/"+c.namespace+"/") {
 			found = append(found, fmt.Sprintf("process %s (%s): %s", filepath.Base(d), exe, args))
 		}
 	}

@@ -76,7 +76,7 @@ func runTests(m *testing.M) int {
 	before = takeSnapshot()
 	containerdBin, ctrBin := lookEnv("CONTAINERD", "containerd"), lookEnv("CTR", "ctr")
 	start := time.Now()
-	ctd, err = startContainerd(containerdBin, ctrBin, filepath.Join(workDir, "containerd"))
+	ctd, err = startContainerd(containerdBin, ctrBin, filepath.Join(workDir, "containerd"), "")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "shim tests:", err)
 		return 2
@@ -85,7 +85,7 @@ func runTests(m *testing.M) int {
 	fmt.Printf("shim tests: containerd %s (%s) answered %v after its start\n", version, containerdBin,
 		time.Since(start).Round(time.Millisecond))
 	code := m.Run()
-	if problems := settledLeftovers(); len(problems) > 0 {
+	if problems := ctd.settledLeftovers(); len(problems) > 0 {
 		fmt.Fprintln(os.Stderr, "shim tests: left behind after the tests:\n  "+strings.Join(problems, "\n  "))
 		code = 1
 	}

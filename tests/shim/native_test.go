@@ -85,7 +85,7 @@ func TestNativeStartStopCyclesLeaveNothing(t *testing.T) {
 		c := startContainer(t, node{cacheDir: "none"}, im, "pause: ready", nil)
 		if i == 0 {
 			// The check below must see a live container, or it proves nothing.
-			if found := leftovers(); len(found) == 0 {
+			if found := ctd.leftovers(); len(found) == 0 {
 				t.Fatal("leftovers() finds nothing of a running container")
 			} else {
 				t.Logf("a running container, as leftovers() sees it:\n  %s", strings.Join(found, "\n  "))
@@ -96,7 +96,7 @@ func TestNativeStartStopCyclesLeaveNothing(t *testing.T) {
 			t.Fatalf("cycle %d: %s", i+1, r)
 		}
 	}
-	if found := settledLeftovers(); len(found) > 0 {
+	if found := ctd.settledLeftovers(); len(found) > 0 {
 		t.Fatalf("10 s after 20 cycles:\n  %s", strings.Join(found, "\n  "))
 	}
 }

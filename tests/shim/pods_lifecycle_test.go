@@ -91,7 +91,7 @@ func TestPodStartStopCyclesLeaveNothing(t *testing.T) {
 			t.Fatalf("cycle %d: want exit 143: %s", i+1, r)
 		}
 	}
-	if found := settledLeftovers(); len(found) > 0 {
+	if found := ctd.settledLeftovers(); len(found) > 0 {
 		t.Fatalf("10 s after 20 cycles:\n  %s", strings.Join(found, "\n  "))
 	}
 }

@@ -51,17 +51,23 @@ func (n node) runtime(t *testing.T) string {
 
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
-var imported sync.Map // image ref -> true
+var imported sync.Map // containerd socket + " " + image ref -> true
 
-// importImage builds im (once per test run) and imports it.
-func importImage(t *testing.T, im image) {
+// importImage builds im and imports it (once per test run).
+func importImage(t *testing.T, im image) { importImageInto(t, ctd, im) }
+
+// importImageInto imports im into c (once per test run).
+func importImageInto(t *testing.T, c *containerd, im image) {
 	t.Helper()
-	if _, ok := imported.Load(im.ref()); ok {
+	key := c.sock + " " + im.ref()
+	if _, ok := imported.Load(key); ok {
 		return
 	}
 	path := filepath.Join(workDir, im.name+".tar")
-	if err := im.writeTar(path); err != nil {
-		t.Fatal(err)
+	if _, err := os.Stat(path); err != nil {
+		if err := im.writeTar(path); err != nil {
+			t.Fatal(err)
+		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -71,13 +77,13 @@ func importImage(t *testing.T, im image) {
 		args = append(args, "--all-platforms")
 	}
 	start := time.Now()
-	if _, err := ctd.run(ctx, append(args, path)...); err != nil {
+	if _, err := c.run(ctx, append(args, path)...); err != nil {
 		t.Fatal(err)
 	}
 	if st, err := os.Stat(path); err == nil {
 		t.Logf("imported %s (%d bytes) in %v", im.ref(), st.Size(), time.Since(start).Round(time.Millisecond))
 	}
-	imported.Store(im.ref(), true)
+	imported.Store(key, true)
 }
 
 var containerSeq struct {

@@ -1,0 +1,149 @@
+/* The C API's modules and guests from C (wasinet.h): the real C guests of
+ * the CLI tests run through it, end as they do under `wasinet run`, and
+ * bad input fails with the documented status and a reason.
+ *
+ *   guest_test GUESTS_DIR    (the build directory's guests/c)
+ *
+ * Exits 0 when every check holds, 1 with a line per failed one. */
+#define _POSIX_C_SOURCE 200809L /* nanosleep in strict C11 */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "wasinet/wasinet.h"
+
+static int failures;
+
+static void check(int ok, const char* what) {
+  if (!ok) {
+    fprintf(stderr, "guest_test: %s (last error: %s)\n", what, wasinet_last_error());
+    failures++;
+  }
+}
+
+static wasinet_module_t* load(wasinet_engine_t* engine, const char* dir, const char* name) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s.wasm", dir, name);
+  wasinet_module_t* m = NULL;
+  check(wasinet_module_load_file(engine, path, &m) == WASINET_OK && m != NULL, path);
+  return m;
+}
+
+static void* stop_later(void* guest) {
+  const struct timespec d = {0, 300 * 1000 * 1000};
+  nanosleep(&d, NULL);
+  wasinet_guest_stop((wasinet_guest_t*)guest, 143);
+  return NULL;
+}
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    fprintf(stderr, "usage: guest_test GUESTS_DIR\n");
+    return 2;
+  }
+  const char* dir = argv[1];
+  wasinet_engine_t* engine = NULL;
+  check(wasinet_engine_new(NULL, &engine) == WASINET_OK, "wasinet_engine_new");
+  if (!engine) return 1;
+
+  /* hello: argv and env pass through; it exits 3. */
+  wasinet_module_t* hello = load(engine, dir, "hello");
+  wasinet_options_t* o = wasinet_options_new();
+  wasinet_options_add_arg(o, "hello.wasm");
+  wasinet_options_add_arg(o, "one");
+  check(wasinet_options_add_env(o, "HELLO_GREETING=hi") == WASINET_OK, "add_env");
+  check(wasinet_options_add_env(o, "no equals sign") == WASINET_ERROR_INVALID, "add_env without '='");
+  wasinet_guest_t* g = NULL;
+  check(hello && wasinet_guest_new(hello, o, &g) == WASINET_OK, "guest_new(hello)");
+  if (g) {
+    wasinet_exit_t end;
+    check(wasinet_guest_run(g, &end) == WASINET_OK, "run(hello)");
+    check(end.end == WASINET_END_EXITED && end.status == 3, "hello ends EXITED 3");
+    check(wasinet_guest_run(g, &end) == WASINET_ERROR_INVALID, "a second run is INVALID");
+    wasinet_guest_free(g);
+  }
+  wasinet_options_free(o);
+
+  /* trap: TRAPPED, status 134, a message. */
+  wasinet_module_t* trap = load(engine, dir, "trap");
+  g = NULL;
+  check(trap && wasinet_guest_new(trap, NULL, &g) == WASINET_OK, "guest_new(trap)");
+  if (g) {
+    wasinet_exit_t end;
+    check(wasinet_guest_run(g, &end) == WASINET_OK, "run(trap)");
+    check(end.end == WASINET_END_TRAPPED && end.status == 134 && end.message[0] != '\0',
+          "trap ends TRAPPED 134 with a message");
+    wasinet_guest_free(g);
+  }
+
+  /* An hour's sleep, stopped from another thread: STOPPED with the status
+   * given, long before the hour. */
+  wasinet_module_t* sleeper = load(engine, dir, "limits_wait");
+  wasinet_options_t* forever = wasinet_options_new();
+  wasinet_options_add_arg(forever, "limits_wait.wasm");
+  wasinet_options_add_arg(forever, "sleep");
+  g = NULL;
+  check(sleeper && wasinet_guest_new(sleeper, forever, &g) == WASINET_OK, "guest_new(sleep)");
+  if (g) {
+    pthread_t t;
+    pthread_create(&t, NULL, stop_later, g);
+    wasinet_exit_t end;
+    check(wasinet_guest_run(g, &end) == WASINET_OK, "run(sleep)");
+    pthread_join(t, NULL);
+    check(end.end == WASINET_END_STOPPED && end.status == 143, "a stopped guest ends STOPPED 143");
+    wasinet_guest_free(g);
+  }
+  wasinet_options_free(forever);
+
+  /* A listener, and the URL it got. */
+  o = wasinet_options_new();
+  check(wasinet_options_add_listen(o, "tcp://127.0.0.1:0") == WASINET_OK, "add_listen");
+  check(wasinet_options_add_listen(o, "http://x") == WASINET_ERROR_INVALID, "a malformed listen URL");
+  g = NULL;
+  check(hello && wasinet_guest_new(hello, o, &g) == WASINET_OK, "guest_new with a listener");
+  if (g) {
+    check(wasinet_guest_listener_count(g) == 1 &&
+              strncmp(wasinet_guest_listener_url(g, 0), "tcp://127.0.0.1:", 16) == 0 &&
+              wasinet_guest_listener_url(g, 1) == NULL,
+          "the listener's URL");
+    wasinet_guest_free(g);
+  }
+  wasinet_options_free(o);
+
+  /* Policy rules are checked as the flags are. */
+  o = wasinet_options_new();
+  check(wasinet_options_add_net_rules(o, WASINET_ALLOW_NET, "loopback,10.0.0.0/8:5432") == WASINET_OK,
+        "allow-net rules");
+  check(wasinet_options_add_net_rules(o, WASINET_ALLOW_NET, "10.0.0.0/33") == WASINET_ERROR_INVALID &&
+            strstr(wasinet_last_error(), "10.0.0.0/33") != NULL,
+        "a malformed rule is INVALID, named");
+  check(wasinet_options_add_net_rules(o, WASINET_ALLOW_NET, "") == WASINET_ERROR_INVALID, "an empty rule");
+  check(wasinet_options_add_net_rules(o, WASINET_DENY_NET, NULL) == WASINET_ERROR_INVALID, "a bare --deny-net");
+  /* A directory that does not exist: SETUP, named. */
+  wasinet_options_add_dir(o, "/nonexistent/wasinet-capi", "/data", 0);
+  g = NULL;
+  check(hello && wasinet_guest_new(hello, o, &g) == WASINET_ERROR_SETUP && g == NULL &&
+            strstr(wasinet_last_error(), "/nonexistent/wasinet-capi") != NULL,
+        "a missing directory is SETUP, named");
+  wasinet_options_free(o);
+
+  /* A module wasinet cannot link: MODULE at run. */
+  wasinet_module_t* missing = load(engine, dir, "import_missing");
+  g = NULL;
+  if (missing && wasinet_guest_new(missing, NULL, &g) == WASINET_OK) {
+    wasinet_exit_t end;
+    check(wasinet_guest_run(g, &end) == WASINET_ERROR_MODULE && strstr(wasinet_last_error(), "env::nope"),
+          "an unknown import is MODULE, named");
+    wasinet_guest_free(g);
+  }
+
+  wasinet_module_free(hello);
+  wasinet_module_free(trap);
+  wasinet_module_free(sleeper);
+  wasinet_module_free(missing);
+  wasinet_engine_free(engine);
+  if (failures) return 1;
+  printf("guest_test: every check holds\n");
+  return 0;
+}
