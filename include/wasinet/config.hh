@@ -13,6 +13,10 @@
 
 namespace wasinet {
 
+namespace metrics {
+struct GuestCounters;  // src/metrics/counters.hh
+}
+
 // The native stack wasm code may use by default (GuestOptions::max_wasm_stack,
 // --max-wasm-stack): 8 MiB, as Go's own runner for wasmtime passes
 // (lib/wasm/go_wasip1_wasm_exec). Go programs recurse deeply (encoding/json,
@@ -125,6 +129,11 @@ struct GuestOptions {
   // most) or the guest's end. wasinet::Service sets it for more than one
   // instance.
   bool whole_lines = false;
+  // The guest's index among the instances of a service (0 otherwise): the
+  // `guest` of its --net-log lines and its metrics.
+  size_t instance = 0;
+  // Where the guest's figures are counted (--metrics); null: nowhere.
+  std::shared_ptr<metrics::GuestCounters> counters;
   // The wasinet_v0 retry guard (docs/wasinet_v0.md): a guest that retries
   // a non-blocking call at once is made to wait for readiness instead of
   // spinning. Off only to measure what it saves (`wasinet run` reads

@@ -10,6 +10,10 @@
 #include "wasi/fd_table.hh"
 #include "wasi/poll_registry.hh"
 
+namespace wasinet::metrics {
+struct GuestCounters;
+}
+
 namespace wasinet::net {
 class Network;
 class RetryGuard;
@@ -42,6 +46,9 @@ struct Context {
   // the guest once it holds none (docs/serving.md, "Draining"). Any thread.
   std::atomic<bool> draining{false};
   std::shared_ptr<const os::WakeEvent> drain_event = std::make_shared<os::WakeEvent>();
+  // What the guest does, counted for --metrics (metrics/counters.hh).
+  // Null: nothing is counted.
+  std::shared_ptr<metrics::GuestCounters> counters;
 };
 
 }  // namespace wasinet::wasi
