@@ -261,3 +261,27 @@ func TestNetLogToAUnixDatagramSocket(t *testing.T) {
 	g.wait(20 * time.Second)
 	os.Remove(path)
 }
+
+// With --instances each instance is a `guest` of its own, and the
+// supervisor's restarts are counted.
+func TestMetricsOfInstances(t *testing.T) {
+	g := startGuest(t, opts{}, "run", "--instances", "2", "--listen", "tcp://127.0.0.1:0",
+		"--metrics", "tcp://127.0.0.1:0", guest(t, "go", "instance_http"))
+	metricsURL := "http://" + g.waitStderr(metricsOn, guestStartTimeout) + "/metrics"
+	base := "http://" + g.waitStderr(listenLine, guestStartTimeout)
+	if _, err := getNew(base + "/exit?code=3"); err != nil {
+		t.Fatalf("GET /exit: %v\n%s", err, g.output())
+	}
+	g.waitStderr(regexp.MustCompile(`restarting in 100 ms`), 10*time.Second)
+	time.Sleep(300 * time.Millisecond) // the restart is due after 100 ms
+	_, text := getURL(t, metricsURL)
+	restarts := sample(text, `wasinet_instance_restarts_total{guest="0"}`) +
+		sample(text, `wasinet_instance_restarts_total{guest="1"}`)
+	starts := sample(text, `wasinet_instance_starts_total{guest="0"}`) +
+		sample(text, `wasinet_instance_starts_total{guest="1"}`)
+	if restarts != 1 || starts != 3 {
+		t.Errorf("restarts %v (want 1), starts %v (want 3)\n%s", restarts, starts, text)
+	}
+	g.cmd.Process.Signal(syscall.SIGINT)
+	g.wait(20 * time.Second)
+}
