@@ -10,6 +10,7 @@
 #include "net/unix_names.hh"
 #include "net/unix_path.hh"
 #include "metrics/counters.hh"
+#include "net/shared_binds.hh"
 
 namespace wasinet::net {
 namespace {
@@ -176,6 +177,25 @@ Status connect(wasi::Context& ctx, const SocketFd& s, const Address& address) {
   return result;
 }
 
+// A service's guest listens on `address`: on the one socket of the service
+// there (shared_binds.hh). The guest's own socket, bound but never
+// listening, is replaced in its fd by a duplicate of the shared one.
+Status listen_shared(wasi::Context& ctx, const SocketFd& s, int backlog, const std::string& address) {
+  std::shared_ptr<Socket> listener = s.socket;
+  if (std::optional<os::UniqueFd> shared = ctx.shared_binds->duplicate(address)) {
+    WASINET_TRY(listener, Socket::adopt(std::move(*shared), ctx.wake));
+    WASINET_TRY(wasi::FdEntry * entry, ctx.fds.get(s.fd));
+    if (ctx.counters) listener->count_into(ctx.counters);
+    entry->object = listener;
+  }
+  // On a socket that listens already this only sets the backlog.
+  WASINET_CHECK(listener->listen(backlog));
+  ctx.shared_binds->keep(address, listener->host_fd());
+  listener->mark_shared_listener();
+  ctx.fds.stop_counting_connection(s.fd);  // a listener is no connection
+  return Errno::success;
+}
+
 Status listen(wasi::Context& ctx, const SocketFd& s, int backlog) {
   // Judged by where the socket is bound: IP by its local address (an
   // unbound one is 0.0.0.0:0, and listen binds it to every interface);
@@ -192,6 +212,9 @@ Status listen(wasi::Context& ctx, const SocketFd& s, int backlog) {
   }
   WASINET_CHECK(
       ask(ctx, request_for(Operation::listen, *s.socket, local ? &*local : nullptr, host_path)));
+  if (ctx.shared_binds && local && local->port != 0 && s.socket->type() == SocketType::stream &&
+      s.socket->family() != Family::unix_)
+    return listen_shared(ctx, s, backlog, local->to_string());
   WASINET_CHECK(s.socket->listen(backlog));
   ctx.fds.stop_counting_connection(s.fd);  // a listener is no connection
   return Errno::success;
@@ -199,6 +222,9 @@ Status listen(wasi::Context& ctx, const SocketFd& s, int backlog) {
 
 Result<AcceptedFd> accept(wasi::Context& ctx, const SocketFd& s, uint16_t flags) {
   WASINET_CHECK(need(s, rights::sock_accept));
+  // A draining guest leaves a shared socket's queue to the guests that
+  // still accept (docs/serving.md).
+  if (s.socket->shared_listener() && ctx.draining.load(std::memory_order_relaxed)) s.socket->stop_accepting();
   if (!ctx.network) return Errno::acces;
   for (;;) {
     // EMFILE before taking a connection off the queue: it waits there,

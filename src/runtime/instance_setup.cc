@@ -239,6 +239,7 @@ void setup_context(Context& ctx, const GuestOptions& options, std::shared_ptr<ne
   ctx.network = std::move(network);
   if (options.retry_guard) ctx.retry_guard = std::make_shared<net::RetryGuard>();
   ctx.reuse_port = options.reuse_port;
+  ctx.shared_binds = options.shared_binds;
   ctx.counters = options.counters;
   if (ctx.counters) ctx.fds.count_open_fds_into(&ctx.counters->open_fds);
   for (int fd = 0; fd < 3; ++fd) add_stdio(ctx, fd, options.whole_lines);

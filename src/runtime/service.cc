@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "engine/engine.hh"
+#include "net/shared_binds.hh"
 #include "metrics/counters.hh"
 #include "runtime/exit_codes.hh"
 #include "runtime/guest.hh"
@@ -108,8 +109,11 @@ struct Service::Impl {
     GuestOptions g = options.guest;
     set_env(g.environ, "WASINET_INSTANCE", std::to_string(index));
     set_env(g.environ, "WASINET_INSTANCES", std::to_string(options.instances));
-    // Several instances bind the same ports and write to the same stdout.
-    g.reuse_port = options.instances > 1;
+    // The instances, and the next generation while this one drains, bind
+    // the same ports (then listen on one shared socket per address), and
+    // several instances write to the same stdout.
+    g.reuse_port = true;
+    g.shared_binds = shared_binds;
     g.whole_lines = options.instances > 1;
     g.instance = index;
     if (metrics_server) g.counters = registry.guest(index);
@@ -289,6 +293,7 @@ struct Service::Impl {
   mutable runtime::MetricsRegistry registry;  // guest_options() is const
   std::unique_ptr<runtime::MetricsServer> metrics_server;  // with options.metrics
   std::shared_ptr<const runtime::Listeners> listeners;
+  std::shared_ptr<net::SharedBinds> shared_binds = std::make_shared<net::SharedBinds>();
   std::vector<ServiceListener> listening;
 
   std::mutex mutex;

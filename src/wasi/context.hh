@@ -16,6 +16,7 @@ struct GuestCounters;
 
 namespace wasinet::net {
 class Network;
+class SharedBinds;
 class RetryGuard;
 }
 
@@ -41,6 +42,9 @@ struct Context {
   // SO_REUSEPORT on every TCP or UDP socket the guest binds: the
   // instances of a service bind the same ports (GuestOptions::reuse_port).
   bool reuse_port = false;
+  // The TCP sockets the guests of a service listen on themselves, one per
+  // address (net/shared_binds.hh). Null: each guest's own.
+  std::shared_ptr<net::SharedBinds> shared_binds;
   // Set (then drain_event fired) when the guest is to finish its
   // connections and end: poll_oneoff then closes the idle ones and stops
   // the guest once it holds none (docs/serving.md, "Draining"). Any thread.
