@@ -13,12 +13,14 @@ die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
 # runtimes (the ASan+UBSan test build, `make fuzz`), and test/benchmark peers
 # (curl, wrk, python3 with matplotlib for the benchmark chart, perf; and
 # redis-server and PostgreSQL for the `wasinet go` tests, which start their
-# own instances on their own ports and data directories, never the system's).
+# own instances on their own ports and data directories, never the system's;
+# and Prometheus, whose promtool checks --metrics output and whose server the
+# metrics test starts on its own port and data directory).
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libgtest-dev googletest libcli11-dev libssl-dev nlohmann-json3-dev libtomlplusplus-dev
   clang lld llvm wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev
-  python3 python3-matplotlib curl wrk procps redis-server postgresql
+  python3 python3-matplotlib curl wrk procps redis-server postgresql prometheus
 )
 
 missing=()

@@ -317,3 +317,45 @@ func copyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// A guest that listens on its own port: every instance and the next
+// generation listen on one shared socket, so a reload under load resets
+// no connection waiting in an old instance's queue.
+func TestInstancesReloadOnTheGuestsOwnPort(t *testing.T) {
+	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	g := startGuest(t, opts{}, "run", "--instances", "2", "--allow-listen="+addr,
+		guest(t, "go", "sdk_http"), "serve", addr)
+	for k := 0; k < 2; k++ {
+		g.waitLine("listening ", guestStartTimeout)
+	}
+	var requests, failures atomic.Int64
+	var firstFailure atomic.Value
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for c := 0; c < 4; c++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				body, err := getNew("http://" + addr + "/hello")
+				requests.Add(1)
+				if err != nil || !strings.HasPrefix(body, "hello") {
+					failures.Add(1)
+					firstFailure.CompareAndSwap(nil, fmt.Sprintf("%q, %v", body, err))
+				}
+			}
+		}()
+	}
+	time.Sleep(time.Second)
+	g.cmd.Process.Signal(syscall.SIGHUP)
+	g.waitStderr(regexp.MustCompile(`wasinet: generation 0 drained`), 60*time.Second)
+	time.Sleep(500 * time.Millisecond)
+	cancel()
+	wg.Wait()
+	t.Logf("%d requests during the reload, %d failed", requests.Load(), failures.Load())
+	if n := failures.Load(); n != 0 {
+		t.Errorf("%d of %d requests failed during the reload (first: %v)\n%s", n, requests.Load(), firstFailure.Load(), g.output())
+	}
+	g.cmd.Process.Signal(syscall.SIGINT)
+	g.wait(20 * time.Second)
+}
