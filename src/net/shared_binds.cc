@@ -1,23 +1,29 @@
 #include "net/shared_binds.hh"
 
 #include <fcntl.h>
+#include <sys/socket.h>
+
+#include <cerrno>
 
 namespace wasinet::net {
 
-std::optional<os::UniqueFd> SharedBinds::duplicate(const std::string& address) const {
+std::optional<os::UniqueFd> SharedBinds::listen_or_share(const std::string& address, int own_fd, int backlog,
+                                                         int& error) {
+  error = 0;
   std::lock_guard lock(mu_);
-  auto it = sockets_.find(address);
-  if (it == sockets_.end()) return std::nullopt;
-  os::UniqueFd copy(::fcntl(it->second.get(), F_DUPFD_CLOEXEC, 3));
-  if (!copy) return std::nullopt;
-  return copy;
-}
-
-void SharedBinds::keep(const std::string& address, int listening_fd) {
-  std::lock_guard lock(mu_);
-  if (sockets_.count(address)) return;
-  os::UniqueFd copy(::fcntl(listening_fd, F_DUPFD_CLOEXEC, 3));
+  if (auto it = sockets_.find(address); it != sockets_.end()) {
+    os::UniqueFd copy(::fcntl(it->second.get(), F_DUPFD_CLOEXEC, 3));
+    if (copy) return copy;
+    error = errno;
+    return std::nullopt;
+  }
+  if (::listen(own_fd, backlog) != 0) {
+    error = errno;
+    return std::nullopt;
+  }
+  os::UniqueFd copy(::fcntl(own_fd, F_DUPFD_CLOEXEC, 3));
   if (copy) sockets_.emplace(address, std::move(copy));
+  return std::nullopt;
 }
 
 }  // namespace wasinet::net

@@ -19,12 +19,14 @@ namespace wasinet::net {
 
 class SharedBinds {
  public:
-  // A duplicate of the socket listening on `address` ("127.0.0.1:8080",
-  // "[::]:8080"), if a guest of the service listens there.
-  std::optional<os::UniqueFd> duplicate(const std::string& address) const;
-  // Keeps a duplicate of `listening_fd` as the socket of `address`, unless
-  // one is kept already. Thread-safe, as duplicate().
-  void keep(const std::string& address, int listening_fd);
+  // What a guest listening on `address` ("127.0.0.1:8080", "[::]:8080")
+  // with its socket `own_fd` (bound there, SO_REUSEPORT) listens on, under
+  // one lock so that two guests starting at once never end up with two
+  // queues: a duplicate of the service's socket there when there is one;
+  // otherwise `own_fd` is made to listen (backlog) and becomes that socket
+  // (nullopt; `error` is the host errno when listen fails, else 0).
+  std::optional<os::UniqueFd> listen_or_share(const std::string& address, int own_fd, int backlog,
+                                              int& error);
 
  private:
   mutable std::mutex mu_;

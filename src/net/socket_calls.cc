@@ -182,15 +182,15 @@ Status connect(wasi::Context& ctx, const SocketFd& s, const Address& address) {
 // listening, is replaced in its fd by a duplicate of the shared one.
 Status listen_shared(wasi::Context& ctx, const SocketFd& s, int backlog, const std::string& address) {
   std::shared_ptr<Socket> listener = s.socket;
-  if (std::optional<os::UniqueFd> shared = ctx.shared_binds->duplicate(address)) {
+  int error = 0;
+  std::optional<os::UniqueFd> shared = ctx.shared_binds->listen_or_share(address, s.socket->host_fd(), backlog, error);
+  if (error != 0) return wasi::errno_from_host(error);
+  if (shared) {
     WASINET_TRY(listener, Socket::adopt(std::move(*shared), ctx.wake));
     WASINET_TRY(wasi::FdEntry * entry, ctx.fds.get(s.fd));
     if (ctx.counters) listener->count_into(ctx.counters);
     entry->object = listener;
   }
-  // On a socket that listens already this only sets the backlog.
-  WASINET_CHECK(listener->listen(backlog));
-  ctx.shared_binds->keep(address, listener->host_fd());
   listener->mark_shared_listener();
   ctx.fds.stop_counting_connection(s.fd);  // a listener is no connection
   return Errno::success;
