@@ -21,6 +21,7 @@ std::optional<os::UniqueFd> SharedBinds::listen_or_share(const std::string& addr
     error = errno;
     return std::nullopt;
   }
+  if (sockets_.size() >= kMaxAddresses) return std::nullopt;
   os::UniqueFd copy(::fcntl(own_fd, F_DUPFD_CLOEXEC, 3));
   if (copy) sockets_.emplace(address, std::move(copy));
   return std::nullopt;

@@ -19,12 +19,19 @@ namespace wasinet::net {
 
 class SharedBinds {
  public:
+  // The addresses kept at most. Each holds a host fd outside every guest's
+  // fd cap for as long as the service runs, so a guest that listens on
+  // port after port must not exhaust the host's: beyond this, a guest
+  // listens on its own socket, as without a service.
+  static constexpr size_t kMaxAddresses = 64;
+
   // What a guest listening on `address` ("127.0.0.1:8080", "[::]:8080")
   // with its socket `own_fd` (bound there, SO_REUSEPORT) listens on, under
   // one lock so that two guests starting at once never end up with two
   // queues: a duplicate of the service's socket there when there is one;
   // otherwise `own_fd` is made to listen (backlog) and becomes that socket
-  // (nullopt; `error` is the host errno when listen fails, else 0).
+  // (nullopt; `error` is the host errno when listen fails, else 0). With
+  // kMaxAddresses kept already, `own_fd` listens and is not kept.
   std::optional<os::UniqueFd> listen_or_share(const std::string& address, int own_fd, int backlog,
                                               int& error);
 
