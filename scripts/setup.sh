@@ -15,12 +15,15 @@ die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
 # redis-server and PostgreSQL for the `wasinet go` tests, which start their
 # own instances on their own ports and data directories, never the system's;
 # and Prometheus, whose promtool checks --metrics output and whose server the
-# metrics test starts on its own port and data directory).
+# metrics test starts on its own port and data directory); and Debian's Rust
+# (rustc 1.63 with the wasm32-wasi standard library, the only Rust here that
+# targets wasm) for the Rust guests (tests/guests/rust).
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libgtest-dev googletest libcli11-dev libssl-dev nlohmann-json3-dev libtomlplusplus-dev
   clang lld llvm wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev
   python3 python3-matplotlib curl wrk procps redis-server postgresql prometheus
+  rustc cargo libstd-rust-dev-wasm32
 )
 
 missing=()
@@ -40,7 +43,8 @@ fi
 
 # Go builds the Go guests (GOOS=wasip1 needs Go >= 1.21; net.FileConn on
 # wasip1 needs >= 1.22). It comes with the machine, under /usr/local/go.
-export PATH="$PATH:/usr/local/go/bin:$HOME/go/bin:$HOME/.cargo/bin"
+# rustup's cargo and rustc before Debian's (/usr/bin, for the Rust guests only).
+export PATH="$HOME/.cargo/bin:$PATH:/usr/local/go/bin:$HOME/go/bin"
 command -v go >/dev/null || die "Go is not installed (need Go >= 1.22 on PATH or in /usr/local/go)"
 go_minor=$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')
 [ "$go_minor" -ge 22 ] || die "Go $(go env GOVERSION) is too old: need >= 1.22"

@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh
-export PATH="$PATH:/usr/local/go/bin:$HOME/.cargo/bin"
+# rustup's cargo and rustc before Debian's (/usr/bin, for the Rust guests only).
+export PATH="$HOME/.cargo/bin:$PATH:/usr/local/go/bin"
 # The ASan+UBSan build (cmake/Sanitizers.cmake) of the CLI, the unit tests,
 # embed_run and the fuzz replay runners, which the normal build's ctest runs
 # as the sanitized_* tests (cmake/SanitizedTests.cmake), so that the output
