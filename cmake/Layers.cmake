@@ -9,6 +9,9 @@
 #             runtime -------------+   <-  embed (include/wasinet/wasmtime.hh)
 #                ^                     <-  cli   (wasinet, src/cli/main.cc)
 #
+# src/metrics/ holds header-only counters (plain atomics) that every layer
+# from wasi/ up may include; it has no library of its own.
+#
 # Only engine and embed see wasmtime's headers (its include directory is
 # private to engine), so an #include <wasmtime.h> anywhere else does not
 # compile. Each layer also gets a link check, NAME_link_check: every object

@@ -10,7 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-export PATH="$PATH:/usr/local/go/bin:$HOME/.cargo/bin"
+# rustup's cargo and rustc before Debian's (/usr/bin, for the Rust guests only).
+export PATH="$HOME/.cargo/bin:$PATH:/usr/local/go/bin"
 BUILD_DIR=${BUILD_DIR:-build}
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" >/dev/null
 ninja -C "$BUILD_DIR" "$@"

@@ -12,7 +12,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-export PATH="$PATH:/usr/local/go/bin:$HOME/.cargo/bin"
+# rustup's cargo and rustc before Debian's (/usr/bin, for the Rust guests only).
+export PATH="$HOME/.cargo/bin:$PATH:/usr/local/go/bin"
 
 SECONDS_EACH=${FUZZ_SECONDS:-30}
 BUILD_DIR=${FUZZ_BUILD_DIR:-build-fuzz}

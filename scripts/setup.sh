@@ -13,7 +13,11 @@ die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
 # runtimes (the ASan+UBSan test build, `make fuzz`), and test/benchmark peers
 # (curl, wrk, python3 with matplotlib for the benchmark chart, perf; and
 # redis-server and PostgreSQL for the `wasinet go` tests, which start their
-# own instances on their own ports and data directories, never the system's).
+# own instances on their own ports and data directories, never the system's;
+# and Prometheus, whose promtool checks --metrics output and whose server the
+# metrics test starts on its own port and data directory); and Debian's Rust
+# (rustc 1.63 with the wasm32-wasi standard library, the only Rust here that
+# targets wasm) for the Rust guests (tests/guests/rust).
 # The containerd shim (`make shim`): protoc and libseccomp for the crates it
 # builds on; its tests: containerd (with ctr) and runc, run as a containerd
 # of the tests' own (own root, state and socket under a temporary
@@ -22,7 +26,8 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libgtest-dev googletest libcli11-dev libssl-dev nlohmann-json3-dev libtomlplusplus-dev
   clang lld llvm wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev
-  python3 python3-matplotlib curl wrk procps redis-server postgresql
+  python3 python3-matplotlib curl wrk procps redis-server postgresql prometheus
+  rustc cargo libstd-rust-dev-wasm32
   protobuf-compiler libseccomp-dev containerd runc
 )
 
@@ -43,7 +48,8 @@ fi
 
 # Go builds the Go guests (GOOS=wasip1 needs Go >= 1.21; net.FileConn on
 # wasip1 needs >= 1.22). It comes with the machine, under /usr/local/go.
-export PATH="$PATH:/usr/local/go/bin:$HOME/go/bin:$HOME/.cargo/bin"
+# rustup's cargo and rustc before Debian's (/usr/bin, for the Rust guests only).
+export PATH="$HOME/.cargo/bin:$PATH:/usr/local/go/bin:$HOME/go/bin"
 command -v go >/dev/null || die "Go is not installed (need Go >= 1.22 on PATH or in /usr/local/go)"
 go_minor=$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')
 [ "$go_minor" -ge 22 ] || die "Go $(go env GOVERSION) is too old: need >= 1.22"

@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh
-export PATH="$PATH:/usr/local/go/bin:$HOME/.cargo/bin"
+# rustup's cargo and rustc before Debian's (/usr/bin, for the Rust guests only).
+export PATH="$HOME/.cargo/bin:$PATH:/usr/local/go/bin"
 # The containerd shim (not part of ALL: its first build takes minutes) for
 # the shim_* tests, which must then find it rather than skip.
 ninja -C "${BUILD_DIR:-build}" shim

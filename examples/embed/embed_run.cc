@@ -7,7 +7,8 @@
 //   --listen IP:PORT   a TCP listener on IPv4 (port 0: the system chooses),
 //                      handed to the program as the fd after its preopened
 //                      directories (it finds it in WASINET_LISTEN_FDS); its
-//                      address and fd are printed on stderr
+//                      address and fd are printed on stderr once the module
+//                      is compiled and about to run (clients may connect then)
 //   --dir HOST::GUEST  a preopened directory (HOST alone: the same path)
 //   --env K=V          an environment variable
 //   --max-fds N, --max-conns N, --max-memory BYTES   limits
@@ -122,8 +123,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "embed_run: %s\n", e.what());
     return 1;
   }
-  for (const wasinet::Listening& l : host->listeners())
-    std::fprintf(stderr, "embed_run: listening on %s (fd %u)\n", l.url.c_str(), l.fd);
 
   // Everything wasmtime is ours: wasinet only adds functions to the linker.
   // Go programs need a deep wasm stack: 8 MiB, as `wasinet run` gives.
@@ -163,6 +162,10 @@ int main(int argc, char** argv) {
       if (wasmtime_instance_export_get(context, &instance, "_start", 6, &start) &&
           start.kind == WASMTIME_EXTERN_FUNC) {
         // On a thread with the native stack that wasm stack needs.
+        // Said once the module is compiled and instantiated: a client that
+        // waits for this line is served at once (compiling can take seconds).
+        for (const wasinet::Listening& l : host->listeners())
+          std::fprintf(stderr, "embed_run: listening on %s (fd %u)\n", l.url.c_str(), l.fd);
         wasinet::run_with_wasm_stack(wasinet::kDefaultMaxWasmStack, [&] {
           error = wasmtime_func_call(context, &start.of.func, nullptr, 0, nullptr, 0, &trap);
         });

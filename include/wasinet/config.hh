@@ -13,6 +13,13 @@
 
 namespace wasinet {
 
+namespace metrics {
+struct GuestCounters;  // src/metrics/counters.hh
+}
+namespace net {
+class SharedBinds;  // src/net/shared_binds.hh
+}
+
 // The native stack wasm code may use by default (GuestOptions::max_wasm_stack,
 // --max-wasm-stack): 8 MiB, as Go's own runner for wasmtime passes
 // (lib/wasm/go_wasip1_wasm_exec). Go programs recurse deeply (encoding/json,
@@ -119,12 +126,22 @@ struct GuestOptions {
   // kernel spreads connections over them. wasinet::Service sets it for
   // more than one instance.
   bool reuse_port = false;
+  // The TCP sockets guests listen on themselves, shared by every guest
+  // given the same object: one kernel socket per address, which a later
+  // guest (the next generation after a reload) listens on too.
+  // wasinet::Service gives its guests one. Null: each guest's own.
+  std::shared_ptr<net::SharedBinds> shared_binds;
   // The guest's stdout and stderr are written in whole lines: a line is
   // never cut by another guest's writing to the same host fd (several
   // instances of a service). A partial line waits for its end (64 KiB at
   // most) or the guest's end. wasinet::Service sets it for more than one
   // instance.
   bool whole_lines = false;
+  // The guest's index among the instances of a service (0 otherwise): the
+  // `guest` of its --net-log lines and its metrics.
+  size_t instance = 0;
+  // Where the guest's figures are counted (--metrics); null: nowhere.
+  std::shared_ptr<metrics::GuestCounters> counters;
   // The wasinet_v0 retry guard (docs/wasinet_v0.md): a guest that retries
   // a non-blocking call at once is made to wait for readiness instead of
   // spinning. Off only to measure what it saves (`wasinet run` reads

@@ -48,6 +48,9 @@ struct NetPolicy {
   std::filesystem::path log_file = {};
   // One line on stderr for each refusal ("wasinet: denied connect to ...").
   bool print_refusals = true;
+  // The guest index written as "guest" in every log_file line (an
+  // instance's index; GuestOptions::instance sets it).
+  size_t log_guest = 0;
 
   // Whether anything at all is granted.
   bool empty() const noexcept {

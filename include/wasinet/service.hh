@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,9 @@ struct ServiceOptions {
   bool use_cache = true;
   std::filesystem::path cache_dir;
   bool verbose = false;  // notes on stderr (cache hits, listeners)
+  // Serve Prometheus metrics of every instance on this address
+  // (docs/metrics.md); none when empty.
+  std::optional<ListenSpec> metrics;
 };
 
 // A listener the service opened, as every instance has it.
@@ -80,6 +84,8 @@ class Service {
   Service& operator=(const Service&) = delete;
 
   const std::vector<ServiceListener>& listeners() const noexcept;
+  // Where the metrics are served ("tcp://127.0.0.1:9464"), or "".
+  std::string metrics_url() const;
 
   // Starts the instances and supervises them until every one has stopped
   // for good (it ended and is not restarted, or the service drained or

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "abi/wasinet_v0.hh"
+#include "abi/wasmedge_sockets.hh"
 
 namespace wasinet::abi {
 namespace {
@@ -17,6 +18,7 @@ void add_preview1(HostFunctions& out) {
 constexpr HostModule kHostModules[] = {
     {"wasi_snapshot_preview1", add_preview1},
     {"wasinet_v0", add_wasinet_v0},
+    {"WasmEdge sockets", add_wasmedge_sockets},
 };
 
 std::string type_name(engine::ValType t) {

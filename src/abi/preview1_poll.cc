@@ -3,6 +3,7 @@
 //
 // Every Go timer and every netpoller wait comes through here, so small
 // calls use stack storage rather than the heap.
+#include <chrono>
 #include <span>
 
 #include "abi/host_function.hh"
@@ -11,6 +12,7 @@
 #include "os/small_buffer.hh"
 #include "wasi/poll.hh"
 #include "net/drain.hh"
+#include "metrics/counters.hh"
 
 namespace wasinet::abi {
 namespace {
@@ -70,7 +72,14 @@ Errno poll_oneoff(Call& c, uint32_t in, uint32_t out, uint32_t nsubscriptions,
                                   .draining = &c.ctx.draining,
                                   .drain_scan = drain_scan,
                                   .drain_arg = &c.ctx};
-  WASINET_TRY(const size_t count, wasi::poll_oneoff(c.ctx.fds, subs, events, options));
+  const auto wait_start = c.ctx.counters ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+  wasi::Result<size_t> polled = wasi::poll_oneoff(c.ctx.fds, subs, events, options);
+  if (c.ctx.counters)
+    metrics::add(c.ctx.counters->poll_wait_ns,
+                 static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                           std::chrono::steady_clock::now() - wait_start)
+                                           .count()));
+  WASINET_TRY(const size_t count, std::move(polled));
 
   for (size_t i = 0; i < count; ++i) {
     const wasi::Event& e = events[i];

@@ -71,8 +71,11 @@ void add_net_flags(CLI::App& run, NetFlags& f) {
                  "allow-net, deny-net, allow-listen, allow-unix, allow-dns, net-log)")
       ->type_name("FILE");
   run.add_option("--net-log", f.log_file,
-                 "Append every network decision, allowed or denied, to FILE as JSON lines")
-      ->type_name("FILE");
+                 "Every network decision, allowed or denied, as JSON lines: appended to\n"
+                 "FILE; - for stderr; or one datagram each to an existing unix datagram\n"
+                 "socket at that path (stderr and the socket never make a guest wait:\n"
+                 "lines a slow or absent reader cannot take are dropped and counted)")
+      ->type_name("FILE|-|SOCKET");
 }
 
 NetPolicy net_policy_from_flags(const NetFlags& f) {

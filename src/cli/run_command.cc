@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,15 @@ bool retry_guard_from_environment() {
   return !guard || std::string_view(guard) != "off";
 }
 
+// --metrics takes --listen's URLs (tcp://IP:PORT, unix:///PATH).
+ListenSpec parse_metrics_flag(const std::string& text) {
+  try {
+    return parse_listen_flag(text);
+  } catch (const Error& e) {
+    throw Error(std::string(e.what()).replace(0, std::string("--listen").size(), "--metrics"));
+  }
+}
+
 }  // namespace
 
 CLI::App* add_run_command(CLI::App& app, RunFlags& flags) {
@@ -82,6 +92,11 @@ CLI::App* add_run_command(CLI::App& app, RunFlags& flags) {
   add_net_flags(*run, flags.net);
   add_limit_flags(*run, flags.limits);
   add_service_flags(*run, flags.service);
+  run->add_option("--metrics", flags.metrics,
+                  "Serve Prometheus metrics (GET /metrics) on tcp://IP:PORT or\n"
+                  "unix:///PATH: connections, bytes, policy decisions, lookups, memory,\n"
+                  "fds, time in poll_oneoff, restarts (docs/metrics.md). Off by default")
+      ->type_name("ADDRESS");
   run->add_flag("--inherit-env", flags.inherit_env,
                 "Pass the host's whole environment (before any --env)");
   run->add_flag("--no-cache", flags.no_cache, "Compile afresh; neither read nor write the module cache");
@@ -126,6 +141,7 @@ CLI::App* add_run_command(CLI::App& app, RunFlags& flags) {
 int run_command(const RunFlags& f, const std::vector<std::string>& positional) {
   GuestOptions options;
   ServiceOptions service;
+  std::optional<ListenSpec> metrics;
   // A malformed --dir or --listen is a usage error like an unknown flag
   // (exit 2); one that cannot be opened (no such directory, address in
   // use) is a setup error (125).
@@ -137,6 +153,7 @@ int run_command(const RunFlags& f, const std::vector<std::string>& positional) {
     options.net = net_policy_from_flags(f.net);
     parse_limit_flags(f.limits, options);
     options.environ = build_environ(f);
+    if (!f.metrics.empty()) metrics = parse_metrics_flag(f.metrics);
     if (wants_service(f.service)) {
       parse_service_flags(f.service, service);
       if (options.timeout.count() > 0)
@@ -157,13 +174,14 @@ int run_command(const RunFlags& f, const std::vector<std::string>& positional) {
     service.use_cache = !f.no_cache;
     service.cache_dir = f.cache_dir;
     service.verbose = f.verbose;
+    service.metrics = metrics;
     return runtime::run_service(service);
   }
   runtime::LoadOptions load;
   load.use_cache = !f.no_cache;
   load.cache_dir = f.cache_dir;
   load.verbose = f.verbose;
-  return runtime::run(positional.front(), options, load);
+  return runtime::run(positional.front(), options, load, metrics);
 }
 
 }  // namespace wasinet::cli

@@ -30,6 +30,7 @@ struct RunFlags {
   bool no_cache = false;
   std::string cache_dir;
   bool verbose = false;
+  std::string metrics;  // --metrics ADDRESS
   // Bound to the usage line's APP.wasm and ARGS only: the words from
   // APP.wasm on are split off before CLI11 parses (run_words.hh).
   std::string usage_module;

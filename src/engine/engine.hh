@@ -80,6 +80,9 @@ struct RunLimits {
   // guest traps there (RunOutcome::stopped): how one guest is stopped
   // without epoch checks. Null: never. Must outlive the run.
   const std::atomic<bool>* stop = nullptr;
+  // Kept equal to the size of the guest's memory as of its latest host call
+  // (for --metrics). Null: not kept. Must outlive the run.
+  std::atomic<uint64_t>* memory_gauge = nullptr;
 };
 
 // The module's memory starts above RunLimits::max_memory: it cannot run.

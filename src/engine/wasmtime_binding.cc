@@ -50,6 +50,7 @@ wasm_trap_t* trampoline(void* env, wasmtime_caller_t* caller, wasmtime_val_raw_t
   if (stop_requested(state)) return stop_trap(state);
   wasmtime_context_t* context = wasmtime_caller_context(caller);
   const std::span<uint8_t> memory = caller_memory(caller, context, state);
+  if (state.memory_gauge) state.memory_gauge->store(memory.size(), std::memory_order_relaxed);
   uint64_t args[kMaxParams];
   const size_t n = fn.params.size();  // checked against kMaxParams in define()
   for (size_t i = 0; i < n; ++i) {

@@ -24,6 +24,7 @@ struct GuestState {
   // (RunLimits::stop) and `stopped` is set.
   const std::atomic<bool>* stop = nullptr;
   bool stopped = false;
+  std::atomic<uint64_t>* memory_gauge = nullptr;  // RunLimits::memory_gauge
   // Remember the caller's "memory" export after the first call instead of
   // looking it up by name on every call. Only sound when one instance in
   // one store makes every call (our runner); an embedder may link the same

@@ -302,6 +302,7 @@ RunOutcome run_on_this_thread(wasm_engine_t* engine, const Module& module,
   state.host = host;
   state.cache_memory = true;  // one instance makes every call
   state.stop = limits.stop;
+  state.memory_gauge = limits.memory_gauge;
   StoreAndLinker s(engine, limits);
   std::vector<binding::BoundFunction> bound;
   bound.reserve(functions.size());  // the linker keeps pointers into it

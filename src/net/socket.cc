@@ -210,6 +210,10 @@ Result<Received> Socket::recv(wasi::IoVecs iovs, const RecvOptions& options, boo
     if (n > 0) {
       received_any_ = owes_reply_ = true;
       ++activity_;
+      if (counters_) {
+        metrics::add(counters_->bytes_received, static_cast<uint64_t>(n));
+        if (type_ == SocketType::datagram) metrics::add(counters_->datagrams_received);
+      }
     }
     out.bytes += static_cast<size_t>(n);
     if (m.msg_flags & MSG_TRUNC) out.truncated = true;
@@ -265,6 +269,10 @@ Result<size_t> Socket::send(wasi::IoVecs iovs, const HostAddress* to, SendWait w
     if (n > 0) {
       owes_reply_ = false;
       ++activity_;
+      if (counters_) {
+        metrics::add(counters_->bytes_sent, static_cast<uint64_t>(n));
+        if (type_ == SocketType::datagram) metrics::add(counters_->datagrams_sent);
+      }
     }
     sent += static_cast<size_t>(n);
     // A datagram goes whole or not at all.
@@ -368,6 +376,16 @@ std::optional<Clock::time_point> Socket::deadline(Direction d) const {
   return d == Direction::receive ? recv_deadline_ : send_deadline_;
 }
 
+
+void Socket::count_connection(bool accepted) noexcept {
+  if (!counters_ || counted_connection_ || type_ != SocketType::stream) return;
+  counted_connection_ = true;
+  metrics::add(accepted ? counters_->connections_accepted : counters_->connections_opened);
+}
+
+Socket::~Socket() {
+  if (counted_connection_) metrics::add(counters_->connections_closed);
+}
 
 void Socket::mark_accepted() noexcept {
   accepted_ = true;

@@ -17,6 +17,7 @@
 
 #include "net/address.hh"
 #include "net/host_address.hh"
+#include "metrics/counters.hh"
 #include "os/unique_fd.hh"
 #include "os/wake_event.hh"
 #include "wasi/file_object.hh"
@@ -164,6 +165,12 @@ class Socket final : public wasi::FileObject {
   bool idle_for_drain(Clock::time_point now, Clock::duration quiet) noexcept;
   bool accepted() const noexcept { return accepted_; }
 
+  // --metrics: count this socket's bytes, datagrams and (once it is a
+  // connection, count_connection) its opening and closing into `counters`.
+  void count_into(std::shared_ptr<metrics::GuestCounters> counters) noexcept { counters_ = std::move(counters); }
+  void count_connection(bool accepted) noexcept;
+  ~Socket() override;
+
   // The guest paths of a unix socket, which the kernel cannot tell us
   // (we bind and connect through /proc/self/fd/N/NAME).
   std::string guest_local_path;
@@ -195,6 +202,8 @@ class Socket final : public wasi::FileObject {
   uint32_t scan_activity_ = 0;  // activity_ at the previous drain scan
   Clock::time_point accepted_at_{};
   Clock::time_point scan_at_{};
+  std::shared_ptr<metrics::GuestCounters> counters_;  // null: not counted
+  bool counted_connection_ = false;
 };
 
 }  // namespace wasinet::net

@@ -9,6 +9,8 @@
 #include "net/resolver.hh"
 #include "net/unix_names.hh"
 #include "net/unix_path.hh"
+#include "metrics/counters.hh"
+#include "net/shared_binds.hh"
 
 namespace wasinet::net {
 namespace {
@@ -24,10 +26,18 @@ Status need(const SocketFd& s, wasi::Rights required) {
   return (s.rights & required) == required ? Errno::success : Errno::notcapable;
 }
 
+// Counts a decision for --metrics (metrics/counters.hh).
+void count_decision(wasi::Context& ctx, Operation op, Status s) {
+  if (!ctx.counters) return;
+  const auto i = static_cast<size_t>(op);
+  if (i < metrics::kOperations) metrics::add(ctx.counters->decisions[i][s == Errno::success ? 0 : 1]);
+}
+
 // Without a Network nothing reaches outside (wasi/context.hh).
 Status ask(wasi::Context& ctx, const Request& request) {
-  if (!ctx.network) return Errno::acces;
-  return ctx.network->check(request);
+  const Status s = ctx.network ? ctx.network->check(request) : Errno::acces;
+  count_decision(ctx, request.op, s);
+  return s;
 }
 
 // Whether the guest may look up `name` (a host or a service) for `network`.
@@ -109,6 +119,7 @@ static Result<wasi::Fd> insert_socket_entry(wasi::Context& ctx, std::shared_ptr<
   // Only NONBLOCK means anything on a socket (Socket::set_host_flags).
   e.fdflags = flags & fdflags::nonblock;
   e.connection = connection;
+  if (ctx.counters) std::static_pointer_cast<Socket>(e.object)->count_into(ctx.counters);
   return ctx.fds.insert(std::move(e));
 }
 
@@ -159,9 +170,30 @@ Status connect(wasi::Context& ctx, const SocketFd& s, const Address& address) {
   UnixTarget target;
   WASINET_TRY(HostAddress h, ask_for_address(ctx, Operation::connect, *s.socket, a, target));
   const Status result = s.socket->connect(h, s.nonblocking);
-  if (a.family == Family::unix_ && (result == Errno::success || result == Errno::inprogress))
-    s.socket->guest_peer_path = a.path;
+  if (result == Errno::success || result == Errno::inprogress) {
+    if (a.family == Family::unix_) s.socket->guest_peer_path = a.path;
+    s.socket->count_connection(/*accepted=*/false);
+  }
   return result;
+}
+
+// A service's guest listens on `address`: on the one socket of the service
+// there (shared_binds.hh). The guest's own socket, bound but never
+// listening, is replaced in its fd by a duplicate of the shared one.
+Status listen_shared(wasi::Context& ctx, const SocketFd& s, int backlog, const std::string& address) {
+  std::shared_ptr<Socket> listener = s.socket;
+  int error = 0;
+  std::optional<os::UniqueFd> shared = ctx.shared_binds->listen_or_share(address, s.socket->host_fd(), backlog, error);
+  if (error != 0) return wasi::errno_from_host(error);
+  if (shared) {
+    WASINET_TRY(listener, Socket::adopt(std::move(*shared), ctx.wake));
+    WASINET_TRY(wasi::FdEntry * entry, ctx.fds.get(s.fd));
+    if (ctx.counters) listener->count_into(ctx.counters);
+    entry->object = listener;
+  }
+  listener->mark_shared_listener();
+  ctx.fds.stop_counting_connection(s.fd);  // a listener is no connection
+  return Errno::success;
 }
 
 Status listen(wasi::Context& ctx, const SocketFd& s, int backlog) {
@@ -180,6 +212,9 @@ Status listen(wasi::Context& ctx, const SocketFd& s, int backlog) {
   }
   WASINET_CHECK(
       ask(ctx, request_for(Operation::listen, *s.socket, local ? &*local : nullptr, host_path)));
+  if (ctx.shared_binds && local && local->port != 0 && s.socket->type() == SocketType::stream &&
+      s.socket->family() != Family::unix_)
+    return listen_shared(ctx, s, backlog, local->to_string());
   WASINET_CHECK(s.socket->listen(backlog));
   ctx.fds.stop_counting_connection(s.fd);  // a listener is no connection
   return Errno::success;
@@ -187,6 +222,9 @@ Status listen(wasi::Context& ctx, const SocketFd& s, int backlog) {
 
 Result<AcceptedFd> accept(wasi::Context& ctx, const SocketFd& s, uint16_t flags) {
   WASINET_CHECK(need(s, rights::sock_accept));
+  // A draining guest leaves a shared socket's queue to the guests that
+  // still accept (docs/serving.md).
+  if (s.socket->shared_listener() && ctx.draining.load(std::memory_order_relaxed)) s.socket->stop_accepting();
   if (!ctx.network) return Errno::acces;
   for (;;) {
     // EMFILE before taking a connection off the queue: it waits there,
@@ -197,10 +235,14 @@ Result<AcceptedFd> accept(wasi::Context& ctx, const SocketFd& s, uint16_t flags)
     // A peer the Network refuses is dropped (closed) as a firewall would,
     // and the guest waits for the next one: an accept error would end the
     // accept loop of most servers (Go's http.Serve).
-    if (ctx.network->check(request_for(Operation::accept, *s.socket, &peer)) != Errno::success)
+    if (ask(ctx, request_for(Operation::accept, *s.socket, &peer)) != Errno::success)
       continue;
     accepted.socket->guest_local_path = s.socket->guest_local_path;
     accepted.socket->mark_accepted();
+    if (ctx.counters) {
+      accepted.socket->count_into(ctx.counters);
+      accepted.socket->count_connection(/*accepted=*/true);
+    }
     WASINET_TRY(wasi::Fd nfd, insert_guest_socket(ctx, std::move(accepted.socket), flags));
     return AcceptedFd{nfd, std::move(peer)};
   }
@@ -308,8 +350,13 @@ Result<std::vector<Address>> resolve_host(wasi::Context& ctx, std::string_view n
   else
     return Errno::inval;
   WASINET_CHECK(ask_resolve(ctx, host, network));
-  WASINET_TRY(std::vector<Address> addresses, resolve_host(host, version));
-  ctx.network->resolved(host, addresses);
+  Result<std::vector<Address>> addresses = resolve_host(host, version);
+  if (ctx.counters) {
+    metrics::add(ctx.counters->lookups);
+    if (!addresses.ok()) metrics::add(ctx.counters->lookup_failures);
+  }
+  if (!addresses.ok()) return addresses.error();
+  ctx.network->resolved(host, *addresses);
   return addresses;
 }
 

@@ -1,16 +1,24 @@
 #include "runtime/guest.hh"
 
+#include <chrono>
 #include <optional>
 #include <utility>
 
 #include "abi/host_modules.hh"
 #include "runtime/exit_codes.hh"
+#include "metrics/counters.hh"
 #include "net/socket.hh"
 #include "runtime/instance_setup.hh"
 #include "runtime/run_timeout.hh"
 #include "wasinet/error.hh"
 
 namespace wasinet::runtime {
+
+int64_t now_ns() noexcept {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 Guest::Guest(GuestOptions options, std::shared_ptr<const Listeners> listeners)
     : options_(std::move(options)) {
@@ -59,6 +67,19 @@ GuestOutcome run_guest(const engine::Engine& engine, const engine::Module& modul
   if (options.timeout.count() > 0)
     timeout.emplace(options.timeout, guest.context().wake, [&engine] { engine.interrupt_all(); }, stuck);
   limits.stop = &guest.context().stop_requested;
+  metrics::GuestCounters* counters = options.counters.get();
+  if (counters) {
+    limits.memory_gauge = &counters->memory_bytes;
+    counters->run_started_ns.store(now_ns(), std::memory_order_relaxed);
+  }
+  struct CountRunTime {
+    metrics::GuestCounters* c;
+    ~CountRunTime() {
+      if (!c) return;
+      const int64_t started = c->run_started_ns.exchange(0, std::memory_order_relaxed);
+      if (started > 0) metrics::add(c->run_ns_done, static_cast<uint64_t>(now_ns() - started));
+    }
+  } count_run_time{counters};
   out.run = engine.run(module, functions, &guest.context(), limits);
   out.timed_out = timeout && timeout->expired();
   return out;

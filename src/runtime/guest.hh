@@ -80,6 +80,9 @@ GuestOutcome run_guest(const engine::Engine& engine, const engine::Module& modul
 // wasinet::Error naming an import wasinet does not provide.
 abi::HostFunctions host_functions_for(const std::vector<engine::Import>& imports);
 
+// The steady clock in ns, as metrics::GuestCounters::run_started_ns holds it.
+int64_t now_ns() noexcept;
+
 // The process exit status of an outcome: 0 when _start returned, the
 // guest's proc_exit code, kExitTimeout, or kExitTrap (exit_codes.hh).
 int exit_status(const GuestOutcome& outcome) noexcept;

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "metrics/counters.hh"
 #include "net/network.hh"
 #include "net/preopened_listener.hh"
 #include "wasinet/policy.hh"
@@ -222,7 +223,10 @@ Rights preopen_rights_inheriting(bool read_only) {
 }
 
 std::shared_ptr<net::Network> guest_network(const GuestOptions& options) {
-  return options.network ? options.network : policy_network(options.net);
+  if (options.network) return options.network;
+  NetPolicy policy = options.net;
+  policy.log_guest = options.instance;
+  return policy_network(policy);
 }
 
 void setup_context(Context& ctx, const GuestOptions& options, std::shared_ptr<net::Network> network,
@@ -235,6 +239,9 @@ void setup_context(Context& ctx, const GuestOptions& options, std::shared_ptr<ne
   ctx.network = std::move(network);
   if (options.retry_guard) ctx.retry_guard = std::make_shared<net::RetryGuard>();
   ctx.reuse_port = options.reuse_port;
+  ctx.shared_binds = options.shared_binds;
+  ctx.counters = options.counters;
+  if (ctx.counters) ctx.fds.count_open_fds_into(&ctx.counters->open_fds);
   for (int fd = 0; fd < 3; ++fd) add_stdio(ctx, fd, options.whole_lines);
   add_directories(ctx, options, listeners_to_come);
 }

@@ -16,6 +16,7 @@
 
 #include "runtime/module_cache.hh"
 #include "wasinet/error.hh"
+#include "metrics/counters.hh"
 
 namespace wasinet::runtime {
 namespace {
@@ -76,6 +77,13 @@ long long ms_since(std::chrono::steady_clock::time_point start) {
   return static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                     std::chrono::steady_clock::now() - start)
                                     .count());
+}
+
+void count_compile_time(std::chrono::steady_clock::time_point start) {
+  metrics::add(metrics::process().compile_ns,
+               static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                         std::chrono::steady_clock::now() - start)
+                                         .count()));
 }
 
 // Compiling a 10 MB Go module takes ~150 MB of heap in Cranelift's threads;
@@ -142,6 +150,7 @@ engine::Module load_module(const engine::Engine& engine, const fs::path& file,
   if (!options.use_cache) {
     const auto start = std::chrono::steady_clock::now();
     engine::Module module = compile_reporting(engine, file, bytes, options.report_slow_compile, false);
+    count_compile_time(start);
     if (options.verbose)
       std::fprintf(stderr, "wasinet: module cache disabled: compiled in %lld ms\n", ms_since(start));
     release_compiler_memory();
@@ -153,6 +162,7 @@ engine::Module load_module(const engine::Engine& engine, const fs::path& file,
   if (auto hit = cache.find(key)) {
     try {
       engine::Module module = engine.deserialize_file(*hit);
+      metrics::add(metrics::process().cache_hits);
       if (options.verbose) std::fprintf(stderr, "wasinet: module cache hit: %s\n", hit->c_str());
       return module;
     } catch (const Error&) {
@@ -162,6 +172,8 @@ engine::Module load_module(const engine::Engine& engine, const fs::path& file,
   }
   const auto start = std::chrono::steady_clock::now();
   engine::Module module = compile_reporting(engine, file, bytes, options.report_slow_compile, true);
+  metrics::add(metrics::process().cache_misses);
+  count_compile_time(start);
   std::string error;
   if (!cache.store(key, module.serialize(), &error)) {
     std::fprintf(stderr, "wasinet: warning: module cache: %s\n", error.c_str());

@@ -3,13 +3,17 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <memory>
 #include <cstdio>
 #include <string>
 #include <utility>
 
 #include "abi/host_modules.hh"
 #include "engine/engine.hh"
+#include "metrics/counters.hh"
 #include "runtime/guest.hh"
+#include "runtime/metrics_registry.hh"
+#include "runtime/metrics_server.hh"
 #include "runtime/limit_values.hh"
 #include "runtime/module_loader.hh"
 #include "runtime/run_timeout.hh"
@@ -102,8 +106,16 @@ engine::Module load_with_matching_engine(engine::Engine& engine,
 
 }  // namespace
 
-int run(const std::filesystem::path& module_file, const GuestOptions& options,
-        const LoadOptions& load) {
+int run(const std::filesystem::path& module_file, const GuestOptions& given, const LoadOptions& load,
+        const std::optional<ListenSpec>& metrics) {
+  MetricsRegistry registry;
+  std::unique_ptr<MetricsServer> metrics_server;
+  GuestOptions options = given;
+  if (metrics) {
+    options.counters = registry.guest(0);
+    metrics_server = std::make_unique<MetricsServer>(*metrics, registry);
+    std::fprintf(stderr, "wasinet: metrics on %s\n", metrics_address(metrics_server->url()).c_str());
+  }
   // Flags first (a --dir that does not exist), then the module.
   Guest guest(options);
 
@@ -118,6 +130,7 @@ int run(const std::filesystem::path& module_file, const GuestOptions& options,
   report_listeners(guest, load.verbose);
 
   GuestOutcome outcome;
+  if (options.counters) metrics::add(options.counters->starts);
   stop.guest_starting();
   try {
     outcome = run_guest(engine, module, guest,
@@ -130,6 +143,7 @@ int run(const std::filesystem::path& module_file, const GuestOptions& options,
   } catch (const Error& e) {
     throw Error(module_file.string() + ": " + e.what());
   }
+  if (options.counters) metrics::add(options.counters->exits);
   // A stopped guest ends however the stop reached it: an epoch trap, or
   // its own reaction to EINTR. Either way the signal decides the status,
   // as the shell expects of a program killed by it.

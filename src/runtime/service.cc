@@ -17,11 +17,15 @@
 #include <utility>
 
 #include "engine/engine.hh"
+#include "net/shared_binds.hh"
+#include "metrics/counters.hh"
 #include "runtime/exit_codes.hh"
 #include "runtime/guest.hh"
 #include "runtime/instance_setup.hh"
 #include "runtime/limit_values.hh"
 #include "runtime/listeners.hh"
+#include "runtime/metrics_registry.hh"
+#include "runtime/metrics_server.hh"
 #include "runtime/module_loader.hh"
 #include "wasinet/error.hh"
 
@@ -105,9 +109,14 @@ struct Service::Impl {
     GuestOptions g = options.guest;
     set_env(g.environ, "WASINET_INSTANCE", std::to_string(index));
     set_env(g.environ, "WASINET_INSTANCES", std::to_string(options.instances));
-    // Several instances bind the same ports and write to the same stdout.
-    g.reuse_port = options.instances > 1;
+    // The instances, and the next generation while this one drains, bind
+    // the same ports (then listen on one shared socket per address), and
+    // several instances write to the same stdout.
+    g.reuse_port = true;
+    g.shared_binds = shared_binds;
     g.whole_lines = options.instances > 1;
+    g.instance = index;
+    if (metrics_server) g.counters = registry.guest(index);
     return g;
   }
 
@@ -132,6 +141,7 @@ struct Service::Impl {
     }
     i.running = true;
     i.started = Clock::now();
+    if (metrics_server) metrics::add(registry.guest(i.index)->starts);
     i.thread = std::thread([this, &i] { run_instance(i); });
   }
 
@@ -183,7 +193,9 @@ struct Service::Impl {
         how = "exited with status " + std::to_string(status);
     }
     i.guest.reset();  // its fds close now; the listeners stay (shared)
+    if (metrics_server) metrics::add(registry.guest(i.index)->exits);
     if (wants_restart(i, status)) {
+      if (metrics_server) metrics::add(registry.guest(i.index)->restarts);
       if (now - i.started >= kHealthyRun) i.backoff = kFirstBackoff;
       i.restart_at = now + i.backoff;
       say(name(i) + " " + how + "; restarting in " + ms_text(i.backoff));
@@ -254,6 +266,7 @@ struct Service::Impl {
     }
     for (Instance& i : instances)
       if (i.generation == next) start(i);
+    metrics::add(metrics::process().reloads);
     say("reloaded " + options.module.filename().string() + ": generation " + std::to_string(next->number) +
         " serves, generation " + std::to_string(old->number) + " drains");
     drain_generation(*old, Clock::now());
@@ -277,7 +290,10 @@ struct Service::Impl {
 
   ServiceOptions options;
   engine::Engine engine;
+  mutable runtime::MetricsRegistry registry;  // guest_options() is const
+  std::unique_ptr<runtime::MetricsServer> metrics_server;  // with options.metrics
   std::shared_ptr<const runtime::Listeners> listeners;
+  std::shared_ptr<net::SharedBinds> shared_binds = std::make_shared<net::SharedBinds>();
   std::vector<ServiceListener> listening;
 
   std::mutex mutex;
@@ -298,6 +314,7 @@ Service::Service(ServiceOptions options) : impl_(std::make_unique<Impl>(std::mov
   if (s.options.instances == 0) throw Error("a service needs at least one instance");
   if (s.options.guest.timeout.count() > 0)
     throw Error("--timeout does not apply to a service (--instances): it runs until it is stopped");
+  if (s.options.metrics) s.metrics_server = std::make_unique<runtime::MetricsServer>(*s.options.metrics, s.registry);
   // The directories are checked (by making the guests) before the
   // listeners are opened and the module is compiled, in the order flags are
   // read; the listeners are the service's, shared by every instance.
@@ -331,6 +348,8 @@ Service::~Service() {
 }
 
 const std::vector<ServiceListener>& Service::listeners() const noexcept { return impl_->listening; }
+
+std::string Service::metrics_url() const { return impl_->metrics_server ? impl_->metrics_server->url() : ""; }
 
 void Service::reload() {
   std::lock_guard lock(impl_->mutex);

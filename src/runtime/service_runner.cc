@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "runtime/metrics_server.hh"
 #include "runtime/service_signals.hh"
 
 namespace wasinet::runtime {
@@ -13,6 +14,8 @@ int run_service(const ServiceOptions& options) {
   for (const ServiceListener& l : service.listeners())
     if (l.port_chosen_by_system || options.verbose)
       std::fprintf(stderr, "wasinet: listening on %s (fd %u)\n", l.url.c_str(), l.fd);
+  if (!service.metrics_url().empty())
+    std::fprintf(stderr, "wasinet: metrics on %s\n", metrics_address(service.metrics_url()).c_str());
   signals.attach(&service);
   const int status = service.run();
   signals.attach(nullptr);

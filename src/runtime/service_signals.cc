@@ -63,7 +63,14 @@ ServiceSignals::~ServiceSignals() {
 
 void ServiceSignals::on_signal(int sig) {
   Service* service = service_.load();
-  if (!service) exit_now(nullptr, sig, "");  // still compiling: nothing to drain
+  if (!service) {
+    // Still compiling: nothing to reload yet, nothing to drain.
+    if (sig == SIGHUP) {
+      say("SIGHUP ignored: the service is still starting");
+      return;
+    }
+    exit_now(nullptr, sig, "");
+  }
   if (sig == SIGHUP) {
     say("SIGHUP: reloading");
     service->reload();

@@ -2,7 +2,8 @@
 // `wasinet run --instances`: SIGHUP reloads the service, SIGTERM drains it
 // (a graceful stop), SIGINT or a second SIGTERM stops it at once, a third
 // ends the process. Before the service exists (while the module compiles)
-// a signal ends the process at once, as for a single guest (stop_signals.hh).
+// SIGINT or SIGTERM ends the process at once, as for a single guest
+// (stop_signals.hh), and SIGHUP is ignored.
 #include <signal.h>
 
 #include <atomic>

@@ -10,8 +10,13 @@
 #include "wasi/fd_table.hh"
 #include "wasi/poll_registry.hh"
 
+namespace wasinet::metrics {
+struct GuestCounters;
+}
+
 namespace wasinet::net {
 class Network;
+class SharedBinds;
 class RetryGuard;
 }
 
@@ -37,11 +42,17 @@ struct Context {
   // SO_REUSEPORT on every TCP or UDP socket the guest binds: the
   // instances of a service bind the same ports (GuestOptions::reuse_port).
   bool reuse_port = false;
+  // The TCP sockets the guests of a service listen on themselves, one per
+  // address (net/shared_binds.hh). Null: each guest's own.
+  std::shared_ptr<net::SharedBinds> shared_binds;
   // Set (then drain_event fired) when the guest is to finish its
   // connections and end: poll_oneoff then closes the idle ones and stops
   // the guest once it holds none (docs/serving.md, "Draining"). Any thread.
   std::atomic<bool> draining{false};
   std::shared_ptr<const os::WakeEvent> drain_event = std::make_shared<os::WakeEvent>();
+  // What the guest does, counted for --metrics (metrics/counters.hh).
+  // Null: nothing is counted.
+  std::shared_ptr<metrics::GuestCounters> counters;
 };
 
 }  // namespace wasinet::wasi

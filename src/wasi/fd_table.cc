@@ -14,6 +14,7 @@ Result<Fd> FdTable::insert(FdEntry entry) {
   }
   if (entry.connection) ++connections_;
   entries_[i] = std::move(entry);
+  if (open_gauge_) open_gauge_->fetch_add(1, std::memory_order_relaxed);
   first_free_hint_ = i + 1;
   return static_cast<Fd>(i);
 }
@@ -43,6 +44,7 @@ Result<FdEntry*> FdTable::get_io(Fd fd, Rights required) {
 void FdTable::release(Fd fd) noexcept {
   if (entries_[fd]->connection) --connections_;
   entries_[fd].reset();
+  if (open_gauge_) open_gauge_->fetch_sub(1, std::memory_order_relaxed);
   first_free_hint_ = std::min<size_t>(first_free_hint_, fd);
   // Shrink past trailing holes so end() stays meaningful for prestat scans.
   while (!entries_.empty() && !entries_.back()) entries_.pop_back();
@@ -61,6 +63,7 @@ Status FdTable::renumber(Fd from, Fd to) {
   // What `to` held is closed; the moved entry keeps its place in the count.
   if (entries_[to]->connection) --connections_;
   entries_[to] = std::move(entries_[from]);
+  if (open_gauge_) open_gauge_->fetch_sub(1, std::memory_order_relaxed);
   entries_[from].reset();
   first_free_hint_ = std::min<size_t>(first_free_hint_, from);
   while (!entries_.empty() && !entries_.back()) entries_.pop_back();

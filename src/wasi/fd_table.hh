@@ -9,6 +9,7 @@
 // every fd counts against max_fds; entries marked `connection` (sockets
 // the guest opened or accepted, not listening ones) also count against
 // the connection cap. Beyond either, insert() fails with EMFILE.
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -99,6 +100,14 @@ class FdTable {
   void set_max_fds(size_t n) noexcept { max_fds_ = n; }
 
   size_t connections() const noexcept { return connections_; }
+  // Keeps `gauge` equal to the number of fds in use from now on (for the
+  // metrics; null: none). It must outlive the table.
+  void count_open_fds_into(std::atomic<int64_t>* gauge) noexcept {
+    open_gauge_ = gauge;
+    size_t n = 0;
+    for (const auto& e : entries_) n += e.has_value();
+    if (gauge) gauge->store(static_cast<int64_t>(n), std::memory_order_relaxed);
+  }
   void set_max_connections(size_t n) noexcept { max_connections_ = n; }
 
  private:
@@ -106,6 +115,7 @@ class FdTable {
   void release(Fd fd) noexcept;
 
   std::vector<std::optional<FdEntry>> entries_;
+  std::atomic<int64_t>* open_gauge_ = nullptr;
   size_t max_fds_;
   size_t max_connections_ = kNoConnectionCap;
   size_t connections_ = 0;

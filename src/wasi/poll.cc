@@ -337,9 +337,14 @@ Result<size_t> poll_oneoff(FdTable& fds, std::span<const Subscription> subs,
     if (const size_t count = collect_ready(w, subs, events)) return count;
     if (w.wake_slot >= 0 && w.pfds[static_cast<size_t>(w.wake_slot)].revents != 0)
       return Errno::intr;
-    // Draining has begun: scan (above) and wait again.
-    if (w.drain_slot >= 0 && w.pfds[static_cast<size_t>(w.drain_slot)].revents != 0)
+    // Draining has begun: the scan stops this guest's accepting on shared
+    // listeners; the guest polls again without them (a Go runtime retries
+    // on EINTR, as after a signal).
+    if (w.drain_slot >= 0 && w.pfds[static_cast<size_t>(w.drain_slot)].revents != 0) {
       drain_event_reset(options.drain_fd);
+      if (options.drain_scan) options.drain_scan(options.drain_arg);
+      return Errno::intr;
+    }
     // Woken early (timer slack, a realtime clock that was set back): never
     // return zero events; wait again for what is left.
   }

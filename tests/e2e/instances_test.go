@@ -197,31 +197,13 @@ func TestInstancesReloadUnderLoad(t *testing.T) {
 	copyFile(t, guest(t, "go", "instance_http"), module)
 	g, base := startInstances(t, module, "--instances", "2")
 
-	var requests, failures atomic.Int64
-	var mu sync.Mutex
-	versions := map[string]int{}
-	var firstFailure atomic.Value
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	for c := 0; c < 4; c++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ctx.Err() == nil {
-				body, err := getNew(base + "/who")
-				requests.Add(1)
-				m := whoLine.FindStringSubmatch(body)
-				if err != nil || m == nil {
-					failures.Add(1)
-					firstFailure.CompareAndSwap(nil, fmt.Sprintf("%q, %v", body, err))
-					continue
-				}
-				mu.Lock()
-				versions[m[3]]++
-				mu.Unlock()
-			}
-		}()
-	}
+	stop := perRequestLoad(base+"/who", func(body string) (string, bool) {
+		m := whoLine.FindStringSubmatch(body)
+		if m == nil {
+			return "", false
+		}
+		return m[3], true
+	})
 	time.Sleep(time.Second)
 	next := filepath.Join(dir, "next.wasm")
 	copyFile(t, guest(t, "go", "instance_http_v2"), next)
@@ -231,14 +213,13 @@ func TestInstancesReloadUnderLoad(t *testing.T) {
 	g.cmd.Process.Signal(syscall.SIGHUP)
 	g.waitStderr(regexp.MustCompile(`wasinet: generation 0 drained`), 60*time.Second)
 	time.Sleep(500 * time.Millisecond)
-	cancel()
-	wg.Wait()
-	t.Logf("%d requests during the reload, %d failed; versions %v", requests.Load(), failures.Load(), versions)
-	if n := failures.Load(); n != 0 {
-		t.Errorf("%d of %d requests failed during the reload (first: %v)\n%s", n, requests.Load(), firstFailure.Load(), g.output())
+	r := stop()
+	t.Logf("%d requests during the reload, %d failed; versions %v", r.requests, r.failures, r.labels)
+	if r.failures != 0 {
+		t.Errorf("%d of %d requests failed during the reload (first: %s)\n%s", r.failures, r.requests, r.firstFailure, g.output())
 	}
-	if versions["v2"] == 0 {
-		t.Errorf("v2 never answered: %v\n%s", versions, g.output())
+	if r.labels["v2"] == 0 {
+		t.Errorf("v2 never answered: %v\n%s", r.labels, g.output())
 	}
 	for k := 0; k < 20; k++ {
 		body, err := getNew(base + "/who")
@@ -307,6 +288,52 @@ func TestInstancesGuestBindsItsOwnPort(t *testing.T) {
 	g.wait(20 * time.Second)
 }
 
+// loadResult is what perRequestLoad's clients saw.
+type loadResult struct {
+	requests, failures int64
+	firstFailure       string
+	labels             map[string]int // what `check` named, counted
+}
+
+// perRequestLoad starts 4 clients that open a connection per request to
+// url, again and again, until the returned function is called; that stops
+// them and says what they saw. check says whether an answer is right and
+// names it (a version, say; "" names nothing).
+func perRequestLoad(url string, check func(body string) (label string, ok bool)) func() loadResult {
+	var requests, failures atomic.Int64
+	var mu sync.Mutex
+	res := loadResult{labels: map[string]int{}}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for c := 0; c < 4; c++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				body, err := getNew(url)
+				requests.Add(1)
+				label, ok := check(body)
+				mu.Lock()
+				if err != nil || !ok {
+					failures.Add(1)
+					if res.firstFailure == "" {
+						res.firstFailure = fmt.Sprintf("%q, %v", body, err)
+					}
+				} else if label != "" {
+					res.labels[label]++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	return func() loadResult {
+		cancel()
+		wg.Wait()
+		res.requests, res.failures = requests.Load(), failures.Load()
+		return res
+	}
+}
+
 func copyFile(t *testing.T, from, to string) {
 	t.Helper()
 	b, err := os.ReadFile(from)
@@ -316,4 +343,30 @@ func copyFile(t *testing.T, from, to string) {
 	if err := os.WriteFile(to, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// A guest that listens on its own port: every instance and the next
+// generation listen on one shared socket, so a reload under load resets
+// no connection waiting in an old instance's queue.
+func TestInstancesReloadOnTheGuestsOwnPort(t *testing.T) {
+	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	g := startGuest(t, opts{}, "run", "--instances", "2", "--allow-listen="+addr,
+		guest(t, "go", "sdk_http"), "serve", addr)
+	for k := 0; k < 2; k++ {
+		g.waitLine("listening ", guestStartTimeout)
+	}
+	stop := perRequestLoad("http://"+addr+"/hello", func(body string) (string, bool) {
+		return "", strings.HasPrefix(body, "hello")
+	})
+	time.Sleep(time.Second)
+	g.cmd.Process.Signal(syscall.SIGHUP)
+	g.waitStderr(regexp.MustCompile(`wasinet: generation 0 drained`), 60*time.Second)
+	time.Sleep(500 * time.Millisecond)
+	r := stop()
+	t.Logf("%d requests during the reload, %d failed", r.requests, r.failures)
+	if r.failures != 0 {
+		t.Errorf("%d of %d requests failed during the reload (first: %s)\n%s", r.failures, r.requests, r.firstFailure, g.output())
+	}
+	g.cmd.Process.Signal(syscall.SIGINT)
+	g.wait(20 * time.Second)
 }

@@ -5,7 +5,7 @@
 //
 //	WASINET      the wasinet binary
 //	GUESTS       the folder holding go/NAME.wasm and c/NAME.wasm
-//	GUEST_LANGS  the guest languages that were built ("go c"); tests of a
+//	GUEST_LANGS  the guest languages that were built ("go c rust"); tests of a
 //	             language not listed are skipped (default: both)
 package e2e
 
@@ -25,7 +25,7 @@ import (
 var (
 	wasinet   string // absolute path of the binary
 	guestsDir string // absolute path of the built guests
-	langs     = map[string]bool{"go": true, "c": true}
+	langs     = map[string]bool{"go": true, "c": true, "rust": true}
 	// A module cache shared by the tests that do not test the cache itself,
 	// so each guest is compiled once per `go test` run and the user's own
 	// cache is left alone.

@@ -1,7 +1,7 @@
-// A hostile guest, simulated: every preview1 and wasinet_v0 function is called many times
-// with arguments drawn from values that break naive hosts (pointers at and
-// past the end of memory, lengths near 2^32, huge fds, every flag bit) over
-// a guest memory fenced by guard bytes. Each call must return a WASI errno,
+// A hostile guest, simulated: every preview1, wasinet_v0 and WasmEdge
+// socket function is called many times with arguments drawn from values
+// that break naive hosts (pointers at and past the end of memory, lengths
+// near 2^32, huge fds, every flag bit) over a guest memory fenced by guard bytes. Each call must return a WASI errno,
 // must not crash, and must not write a byte outside the guest's memory.
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -18,6 +18,8 @@
 #include "abi/preview1.hh"
 #include "abi/raw_socket_address.hh"
 #include "abi/wasinet_v0.hh"
+#include "abi/wasmedge_address.hh"
+#include "abi/wasmedge_sockets.hh"
 #include "net/network.hh"
 #include "net/socket_calls.hh"
 #include "runtime/instance_setup.hh"
@@ -257,6 +259,85 @@ TEST_F(HostileSweepTest, EveryWasinetV0FunctionSurvivesHostileArguments) {
     }
   }
   EXPECT_EQ(functions.size(), 19u) << "15 wasinet_v0 functions and 4 preview1 sock_* calls";
+}
+
+// Every function of WasmEdge's socket extension, both versions, over the
+// same real sockets. Valid address buffers ({buf, len} structs) are planted
+// where the interesting pointers land: 64 a unix path (128-byte form), 1024
+// IPv4 (raw 4 bytes), 2048 IPv6 (raw 16 bytes); sock_getaddrinfo may also
+// answer with WasmEdge's EAI_* numbers (77 and on).
+TEST_F(HostileSweepTest, EveryWasmEdgeFunctionSurvivesHostileArguments) {
+  auto network = std::make_shared<OwnSocketsOnly>();
+  ctx_.network = network;
+  const auto open = [&](net::Family f, net::SocketType t) {
+    auto fd = net::open_socket(ctx_, f, t, 0, wasi::fdflags::nonblock);
+    EXPECT_TRUE(fd.ok());
+    return fd.ok() ? *fd : 0;
+  };
+  const net::Address loop4 = net::Address::ipv4({127, 0, 0, 1}, 0);
+  const wasi::Fd listener = open(net::Family::inet, net::SocketType::stream);
+  ASSERT_EQ(net::bind(ctx_, net::sock(ctx_, listener), loop4), wasi::Errno::success);
+  ASSERT_EQ(net::listen(ctx_, net::sock(ctx_, listener), 4), wasi::Errno::success);
+  const wasi::Fd udp = open(net::Family::inet, net::SocketType::datagram);
+  ASSERT_EQ(net::bind(ctx_, net::sock(ctx_, udp), loop4), wasi::Errno::success);
+  const wasi::Fd unix_dgram = open(net::Family::unix_, net::SocketType::datagram);
+  ASSERT_EQ(net::bind(ctx_, net::sock(ctx_, unix_dgram), net::Address::unix_path("/tree/we.sock")),
+            wasi::Errno::success);
+  auto port = net::local_address(ctx_, net::sock(ctx_, listener));
+  ASSERT_TRUE(port.ok());
+  network->ports = {port->port};
+  const wasi::Fd client = open(net::Family::inet, net::SocketType::stream);
+  (void)net::connect(ctx_, net::sock(ctx_, client), net::Address::ipv4({127, 0, 0, 1}, port->port));
+  ctx_.wake->fire();  // no call may park the sweep
+
+  std::set<uint64_t> allowed;
+  for (E e : kSocketErrnos) allowed.insert(static_cast<uint16_t>(e));
+  for (uint64_t eai : {78, 79, 81, 82, 84, 85, 86}) allowed.insert(eai);
+
+  abi::HostFunctions functions;
+  abi::add_wasmedge_sockets(functions);
+  std::mt19937_64 rng(20);
+  const auto put32 = [&](size_t off, uint32_t v) { std::memcpy(buffer_.data() + kGuard + off, &v, 4); };
+  for (const engine::HostFunction& f : functions) {
+    for (int i = 0; i < kCallsPerFunction; ++i) {
+      if (i % 64 == 0) {
+        for (size_t b = 0; b < kMemory; b += 8) {
+          const uint64_t r = rng();
+          std::memcpy(buffer_.data() + kGuard + b, &r, 8);
+        }
+        put32(64, 80);
+        put32(68, abi::kWasmEdgeStorageSize);
+        std::array<uint8_t, abi::kWasmEdgeStorageSize> unix_storage{};
+        ASSERT_EQ(abi::encode_wasmedge_address(net::Address::unix_path("/tree/s" + std::to_string(rng() % 4)),
+                                               unix_storage),
+                  wasi::Errno::success);
+        std::memcpy(buffer_.data() + kGuard + 80, unix_storage.data(), unix_storage.size());
+        put32(1024, 1040);
+        put32(1028, 4);
+        const uint8_t v4[4] = {127, 0, 0, 1};
+        std::memcpy(buffer_.data() + kGuard + 1040, v4, 4);
+        put32(2048, 2064);
+        put32(2052, 16);
+        uint8_t v6[16] = {};
+        v6[15] = 1;
+        std::memcpy(buffer_.data() + kGuard + 2064, v6, 16);
+      }
+      uint64_t args[16] = {};
+      for (size_t p = 0; p < f.params.size(); ++p)
+        args[p] = hostile_value(rng, f.params[p] == engine::ValType::i64);
+      if (rng() % 2) args[0] = listener + rng() % 4;
+      const std::span<uint8_t> memory(buffer_.data() + kGuard, kMemory);
+      const engine::HostReturn r = f.callback(&ctx_, memory, args);
+      ASSERT_EQ(r.trap, nullptr) << f.name << " trapped: " << r.trap;
+      ASSERT_FALSE(r.exit) << f.name;
+      ASSERT_TRUE(allowed.count(r.value)) << f.name << " answered " << errno_text(r.value);
+      for (size_t g = 0; g < kGuard; ++g) {
+        ASSERT_EQ(buffer_[g], kGuardByte) << f.name << " wrote before guest memory";
+        ASSERT_EQ(buffer_[kGuard + kMemory + g], kGuardByte) << f.name << " wrote past guest memory";
+      }
+    }
+  }
+  EXPECT_EQ(functions.size(), 26u) << "every WasmEdge name and version";
 }
 
 // What the sweep may create stays inside the preopened tree.

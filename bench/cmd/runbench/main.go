@@ -43,7 +43,7 @@ type Bench struct {
 	cacheDir string // the module cache of every guest run but the start-time ones
 }
 
-var sections = []string{"start", "compute", "bulk", "http", "v0", "conns", "instances"}
+var sections = []string{"start", "compute", "bulk", "http", "v0", "conns", "instances", "metrics"}
 
 func main() {
 	var cfg Config
@@ -164,6 +164,7 @@ func run(cfg Config, quick bool, only string) (code int) {
 		},
 		"conns":     b.connsRuns,
 		"instances": b.instancesRuns,
+		"metrics":   b.metricsRuns,
 	}
 	for _, name := range sections {
 		if len(want) > 0 && !want[name] {

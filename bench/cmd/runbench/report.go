@@ -74,6 +74,14 @@ func writeReport(path string, r *Results, chartRel string) error {
 		if w != nil && (w.SocketErrors > 0 || w.Non2xx > 0) {
 			p("| … wasinet errors, %s | %d socket, %d non-2xx | | | |", connsText(c), w.SocketErrors, w.Non2xx)
 		}
+		if m := r.httpPoint(WasinetMetrics, c); m != nil {
+			also := ""
+			if w != nil && w.ReqPerSec > 0 {
+				also = fmt.Sprintf("without --metrics: %s (this is %s of it)", num(w.ReqPerSec), pct(m.ReqPerSec, w.ReqPerSec))
+			}
+			p("| HTTP req/s, %s, `--metrics` on | %s | %s | %s | %s |", connsText(c), httpField(m, reqs), httpField(n, reqs),
+				pct(httpVal(m, reqs), httpVal(n, reqs)), also)
+		}
 		if o := r.httpPoint(WasinetOverlay, c); o != nil {
 			also := ""
 			if w != nil && w.ReqPerSec > 0 {

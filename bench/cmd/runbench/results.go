@@ -45,6 +45,8 @@ const (
 	V0GuardOn      = "v0-guard-on"
 	V0GuardOff     = "v0-guard-off"
 	Node           = "node-v8"
+	// hello_http under wasinet with --metrics on (issue 22).
+	WasinetMetrics = "wasinet-metrics"
 	// Prefixes of kinds with a number: "native-gomaxprocs-2",
 	// "wasinet-instances-auto".
 	NativeGOMAXPROCS = "native-gomaxprocs-"

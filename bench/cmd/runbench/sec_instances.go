@@ -111,7 +111,7 @@ func writeInstancesReport(p func(string, ...any), r *Results) {
 	}
 	p("## Instances (`--instances`)")
 	p("")
-	p("The hello server (bench/guests/hello_http, which binds its own port: with more than one instance each gets SO_REUSEPORT) at %d connections, as N instances, beside native Go with as many threads. `auto` is one instance per CPU: %d here. wrk runs on the same %d CPUs as the server (nothing is pinned): on this machine the load generator takes a share of the cores the server would use.", InstancesConns, r.Machine.CPUs, r.Machine.CPUs)
+	p("The hello server (bench/guests/hello_http, which binds its own port: every instance binds it with SO_REUSEPORT and then listens on the service's one socket for that address, as with --listen) at %d connections, as N instances, beside native Go with as many threads. `auto` is one instance per CPU: %d here. wrk runs on the same %d CPUs as the server (nothing is pinned): on this machine the load generator takes a share of the cores the server would use.", InstancesConns, r.Machine.CPUs, r.Machine.CPUs)
 	p("")
 	p("| Server | req/s | p99 | native, same threads | req/s | p99 | wasinet / native |")
 	p("|---|---:|---:|---|---:|---:|---:|")

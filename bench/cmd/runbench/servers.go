@@ -23,6 +23,7 @@ var serverLabels = map[string]string{
 	V0GuardOn:      "old-library guest, retry guard on",
 	V0GuardOff:     "old-library guest, retry guard off",
 	Node:           "node (V8)",
+	WasinetMetrics: "wasinet, --metrics on",
 	"native":       "native",
 }
 
@@ -57,6 +58,9 @@ func (b *Bench) startServer(kind string, maxConns int) (*Server, error) {
 		spec.Env = []string{"GOMAXPROCS"} // unset: the runtime's default, one per CPU
 	case Wasinet:
 		spec.Argv = b.wasinetRun([]string{"--allow-listen=" + addr}, maxConns, b.prog.HelloHTTP.Wasm, addr)
+	case WasinetMetrics:
+		spec.Argv = b.wasinetRun([]string{"--allow-listen=" + addr, "--metrics", "tcp://127.0.0.1:0"}, maxConns,
+			b.prog.HelloHTTP.Wasm, addr)
 	case WasinetOverlay:
 		spec.Argv = b.wasinetRun([]string{"--allow-listen=" + addr}, maxConns, b.prog.HelloHTTPNet, addr)
 	case V0GuardOn, V0GuardOff:

@@ -105,6 +105,14 @@ func judgeTargets(r *Results) []Target {
 			add(name, c == 50, false, false, "")
 		}
 	}
+	// Issue 22: counting costs next to nothing.
+	if m, w := r.httpPoint(WasinetMetrics, MetricsConns), r.httpPoint(Wasinet, MetricsConns); m != nil && w != nil && w.ReqPerSec > 0 {
+		ratio := m.ReqPerSec / w.ReqPerSec
+		add("HTTP req/s with --metrics within 2% of without, "+connsText(MetricsConns), true, true, ratio >= 0.98,
+			fmt.Sprintf("%s vs %s req/s: %.1f%%", num(m.ReqPerSec), num(w.ReqPerSec), 100*ratio))
+	} else {
+		add("HTTP req/s with --metrics within 2% of without, "+connsText(MetricsConns), true, false, false, "")
+	}
 	if w := r.idlePoint(Wasinet); w != nil {
 		fig := fmt.Sprintf("%.2f%% over %.0f s", w.CPUPercent, w.Seconds)
 		if n := r.idlePoint(NativeGMP1); n != nil {

@@ -70,16 +70,12 @@ std::string describe(const Request& r) {
   return "?";
 }
 
-DecisionLog::DecisionLog(const std::filesystem::path& file, bool print_refusals)
-    : print_refusals_(print_refusals) {
-  if (file.empty()) return;
-  file_ = std::fopen(file.c_str(), "ae");  // append, close-on-exec
-  if (!file_) throw Error("--net-log " + file.string() + ": " + std::strerror(errno));
+DecisionLog::DecisionLog(const std::filesystem::path& file, bool print_refusals, size_t guest)
+    : print_refusals_(print_refusals), guest_(guest) {
+  if (!file.empty()) sink_ = open_log_sink(file);
 }
 
-DecisionLog::~DecisionLog() {
-  if (file_) std::fclose(file_);
-}
+DecisionLog::~DecisionLog() = default;
 
 void DecisionLog::record(const Request& r, const Decision& d) {
   std::string line;
@@ -90,9 +86,10 @@ void DecisionLog::record(const Request& r, const Decision& d) {
     line += " (" + d.reason + ")\n";
   }
   std::string json;
-  if (file_) {
+  if (sink_) {
     nlohmann::ordered_json j;  // fields in this order, time first
     j["time"] = now_utc();
+    j["guest"] = guest_;
     j["decision"] = d.allowed ? "allow" : "deny";
     j["op"] = operation_name(r.op);
     if (r.op == Operation::resolve) {
@@ -124,10 +121,7 @@ void DecisionLog::record(const Request& r, const Decision& d) {
     }
     ++refusal_lines_;
   }
-  if (file_) {
-    std::fputs(json.c_str(), file_);
-    std::fflush(file_);
-  }
+  if (sink_) sink_->write(json);
 }
 
 }  // namespace wasinet::net::policy

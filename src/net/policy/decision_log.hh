@@ -8,6 +8,7 @@
 #include <string>
 
 #include "net/network.hh"
+#include "net/policy/log_sink.hh"
 #include "net/policy/matcher.hh"
 
 namespace wasinet::net::policy {
@@ -19,9 +20,10 @@ class DecisionLog {
   // keeps everything).
   static constexpr size_t kMaxRefusalLines = 100;
 
-  // Opens `file` for appending when not empty; throws wasinet::Error
-  // naming it when it cannot.
-  DecisionLog(const std::filesystem::path& file, bool print_refusals);
+  // Logs to `file` when not empty (log_sink.hh: a file, "-" or a unix
+  // datagram socket); throws wasinet::Error naming it when it cannot.
+  // `guest`: the instance index written in every line.
+  DecisionLog(const std::filesystem::path& file, bool print_refusals, size_t guest = 0);
   ~DecisionLog();
   DecisionLog(const DecisionLog&) = delete;
   DecisionLog& operator=(const DecisionLog&) = delete;
@@ -30,8 +32,9 @@ class DecisionLog {
 
  private:
   std::mutex mu_;
-  std::FILE* file_ = nullptr;
+  std::shared_ptr<LogSink> sink_;
   bool print_refusals_ = true;
+  size_t guest_ = 0;
   size_t refusal_lines_ = 0;
 };
 

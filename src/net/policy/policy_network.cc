@@ -17,7 +17,7 @@ class PolicyNetwork final : public net::Network {
  public:
   explicit PolicyNetwork(const NetPolicy& policy)
       : matcher_(policy),
-        log_(policy.log_file, policy.print_refusals),
+        log_(policy.log_file, policy.print_refusals, policy.log_guest),
         outbound_(policy.grants_outbound()) {}
 
   wasi::Status check(const net::Request& request) override {

@@ -6,7 +6,8 @@
 //	                        http.Get: "status S body B", or the error and
 //	                        whether it is a certificate error
 //	sdk_http serve ADDR     http.Serve on wasinet.Listen; prints
-//	                        "listening A"; GET /hello, POST /echo, GET /exit
+//	                        "listening A"; GET /hello, POST /echo, GET /dial?addr=A
+//	                        (dials A, answers "dialed" or the error), GET /exit
 //	                        (then it prints "served N" and exits 0)
 //	sdk_http resolve NAME   net.DefaultResolver.LookupHost and net.LookupIP
 package main
@@ -81,6 +82,16 @@ func serve(addr string) {
 			return
 		}
 		fmt.Fprintf(w, "%d %s\n", n, hex.EncodeToString(h.Sum(nil)))
+	})
+	mux.HandleFunc("GET /dial", func(w http.ResponseWriter, r *http.Request) {
+		// A dial the host decides (EACCES without a grant): says what it got.
+		c, err := wasinet.Dial("tcp", r.URL.Query().Get("addr"))
+		if err != nil {
+			fmt.Fprintf(w, "dial error: %v\n", err)
+			return
+		}
+		c.Close()
+		fmt.Fprintln(w, "dialed")
 	})
 	mux.HandleFunc("GET /exit", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "bye")
