@@ -95,6 +95,9 @@ struct GuestOptions {
   // What the guest may reach on the network (wasinet/policy.hh). Empty:
   // nothing; the `listeners` above are the operator's own grant.
   NetPolicy net;
+  // Bounds on `net` and on the `listeners` (wasinet/policy.hh, NetCeiling):
+  // the containerd shim's node policy. Empty: none.
+  std::vector<NetCeiling> net_ceilings;
   // For embedders: a Network of their own that decides instead of `net`
   // (unrestricted_network(), or their own implementation). Null: `net`
   // decides, through policy_network(net).

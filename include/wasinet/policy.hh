@@ -21,6 +21,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace wasinet {
@@ -66,6 +67,16 @@ struct NetPolicy {
   bool grants_outbound() const noexcept { return !allow_net.empty() || allow_dns; }
 };
 
+// A bound on every other grant of a guest (the containerd shim's node
+// policy): a call is allowed only when the guest's policy and every
+// ceiling allow it; operator grants (--listen) are bounded too. Its
+// log_file and print_refusals are not used: refusals are logged by the
+// guest's policy, naming `origin`.
+struct NetCeiling {
+  NetPolicy policy;
+  std::string origin;  // "/etc/wasinet/node-policy.toml"
+};
+
 // Checks every rule; throws wasinet::Error with one line naming the first
 // malformed one, in flag form ("--allow-net=10.0.0.0/33: ...").
 void validate(const NetPolicy& policy);
@@ -73,7 +84,8 @@ void validate(const NetPolicy& policy);
 // The Network that enforces `policy`, for one guest (it keeps that guest's
 // resolved names for pinning). Validates first (see validate); throws
 // wasinet::Error when the log file cannot be opened.
-std::shared_ptr<net::Network> policy_network(const NetPolicy& policy);
+std::shared_ptr<net::Network> policy_network(const NetPolicy& policy,
+                                             const std::vector<NetCeiling>& ceilings = {});
 
 // Reads a policy file, TOML (.toml) or JSON (anything else), and adds its
 // rules to `into` (rules are merged; allow-dns is or-ed; net-log is taken
@@ -84,5 +96,11 @@ std::shared_ptr<net::Network> policy_network(const NetPolicy& policy);
 // Throws wasinet::Error naming the file and what is wrong (unknown key,
 // wrong type, malformed rule).
 void load_policy_file(const std::filesystem::path& file, NetPolicy& into);
+
+// The same from memory: `format` "toml" or "json"; `origin` names the text
+// in messages ("ConfigMap app-policy"). A relative path in it is an error:
+// there is no directory to resolve it against.
+void load_policy_text(std::string_view text, std::string_view format, const std::string& origin,
+                      NetPolicy& into);
 
 }  // namespace wasinet

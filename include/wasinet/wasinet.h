@@ -2,13 +2,14 @@
  * network policy and limits from any language that can call C (the
  * containerd shim in Rust, Go through cgo, Python through ctypes).
  *
- * STATUS: engines, modules (load, compile, serialize), options and
- * guests (new, run, stop, free) work over the one guest assembly of
- * `wasinet run`. Not yet (they fail with WASINET_ERROR_UNSUPPORTED naming
- * what is missing): the engine's wasm stack limit, deserializing a module
- * from memory, directories and listeners by descriptor, stdio other than
- * 0-2, policies and the node ceiling from memory, more than one instance
- * per guest handle (the C++ wasinet::Service runs them).
+ * STATUS: engines, modules (load, compile through the cache, serialize),
+ * options (directories by path or descriptor, listeners, policies and the
+ * node ceiling from files or memory, limits) and guests (new, run, stop,
+ * free) work over the one guest assembly of `wasinet run`; the containerd
+ * shim and examples/capi/gohost (Go, cgo) use them. Not yet (they fail
+ * with WASINET_ERROR_UNSUPPORTED naming what is missing): deserializing a
+ * module from memory, listeners by descriptor, stdio other than 0-2, more
+ * than one instance per guest handle (the C++ wasinet::Service runs them).
  *
  *   wasinet_engine_options_t* eo = wasinet_engine_options_new();
  *   wasinet_engine_options_set_cache_dir(eo, "/var/cache/wasinet");
@@ -155,7 +156,7 @@ void wasinet_engine_options_set_cache_dir(wasinet_engine_options_t* options, con
 void wasinet_engine_options_set_cache_dir_fd(wasinet_engine_options_t* options, int dirfd);
 
 /* The most native stack a guest's wasm code may use, in bytes (0: the
- * engine's default, 512 KiB). A guest that recurses deeper traps with
+ * default of `wasinet run`, 8 MiB; at most 1 GiB, as --max-wasm-stack). A guest that recurses deeper traps with
  * "call stack exhausted". An engine setting, not a guest one, because the
  * engine compiles the check into the code. */
 void wasinet_engine_options_set_max_wasm_stack(wasinet_engine_options_t* options, size_t bytes);
@@ -187,7 +188,8 @@ typedef struct wasinet_module wasinet_module_t;
 wasinet_status_t wasinet_module_load_file(const wasinet_engine_t* engine, const char* path,
                                           wasinet_module_t** out);
 
-/* Compiles WebAssembly from memory (through the cache). `name` is used in
+/* Compiles WebAssembly from memory (through the engine's cache, keyed by
+ * the bytes). `name` is used in
  * messages and as the guest's default argv[0] (NULL: "main.wasm").
  * Precompiled bytes are refused here: use wasinet_module_deserialize. */
 wasinet_status_t wasinet_module_compile(const wasinet_engine_t* engine, const uint8_t* wasm,
@@ -335,8 +337,8 @@ void wasinet_options_set_timeout_ms(wasinet_options_t* options, uint64_t ms);
 /* Instances of the module run by one guest handle, each on its own thread
  * with its own memory and fd table, sharing the listening sockets (issue
  * 19, `--instances`). 1 is the default; 0 means one per CPU this process
- * may use. Until issue 19 is implemented, wasinet_guest_new fails with
- * UNSUPPORTED for anything but 1. */
+ * may use. Not in the C API yet: wasinet_guest_new fails with UNSUPPORTED
+ * for anything but 1 (the C++ wasinet::Service runs instances). */
 void wasinet_options_set_instances(wasinet_options_t* options, uint32_t n);
 
 /* ------------------------------------------------------------ guest */

@@ -53,13 +53,15 @@ wasinet_status_t wasinet_engine_new(const wasinet_engine_options_t* options,
   if (!out) return fail(WASINET_ERROR_INVALID, "wasinet_engine_new: `out` is NULL");
   const wasinet_engine_options defaults;
   const wasinet_engine_options& o = options ? *options : defaults;
-  if (o.max_wasm_stack != 0)
-    return fail(WASINET_ERROR_UNSUPPORTED,
-                "the wasm stack limit is not implemented yet (wasinet.h is ahead of the library)");
+  // As --max-wasm-stack: a guest thread's stack is this plus the host's.
+  constexpr size_t kMaxWasmStackLimit = size_t{1} << 30;
+  if (o.max_wasm_stack > kMaxWasmStackLimit)
+    return fail(WASINET_ERROR_INVALID, "the wasm stack limit is at most 1 GiB (--max-wasm-stack 1G)");
   auto engine = std::make_unique<wasinet_engine>();
   wasinet_status_t status = guard(WASINET_ERROR_INTERNAL, [&] {
     wasinet::engine::EngineOptions eo;
     eo.epoch_interruption = o.interruptible;
+    if (o.max_wasm_stack != 0) eo.max_wasm_stack = o.max_wasm_stack;
     engine->engine = std::make_shared<const wasinet::engine::Engine>(eo);
   });
   if (status != WASINET_OK) return status;

@@ -37,6 +37,9 @@ struct wasinet_module {
 
 struct wasinet_options {
   wasinet::GuestOptions guest;
+  // Directories given by descriptor: duplicates kept open while the
+  // options live, named to the guest setup as /proc/self/fd/N.
+  std::vector<wasinet::os::UniqueFd> dir_fds;
   uint32_t instances = 1;
   // The first option asked for that this build does not have yet: the
   // guest is refused with UNSUPPORTED naming it.

@@ -6,6 +6,7 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <vector>
 
 #include "capi/handles.hh"
 #include "capi/last_error.hh"
@@ -57,7 +58,16 @@ wasinet_status_t wasinet_module_compile(const wasinet_engine_t* engine, const ui
   if (!wasm && len) return fail(WASINET_ERROR_INVALID, "wasinet_module_compile: `wasm` is NULL");
   if (wasinet::engine::looks_precompiled({wasm, len}))
     return fail(WASINET_ERROR_MODULE, "precompiled code: use wasinet_module_deserialize");
-  return make(engine, name ? name : "main.wasm", out, [&] { return engine->engine->compile({wasm, len}); });
+  const std::string module_name = name ? name : "main.wasm";
+  return make(engine, module_name, out, [&] {
+    wasinet::runtime::LoadOptions load;
+    load.use_cache = engine->cache_dir.valid();
+    if (load.use_cache) load.cache_dir = cache_path(*engine);
+    load.report_slow_compile = false;
+    load.verbose = engine->verbose;
+    return wasinet::runtime::compile_wasm(*engine->engine, module_name, std::vector<uint8_t>(wasm, wasm + len),
+                                          load);
+  });
 }
 
 wasinet_status_t wasinet_module_deserialize(const wasinet_engine_t*, const uint8_t*, size_t, const char*,

@@ -1,10 +1,13 @@
 // The guest options of the C API (wasinet.h, "guest options", "network
 // policy", "limits"): a GuestOptions, filled as `wasinet run`'s flags fill
 // it, checked as they are.
+#include <fcntl.h>
+
 #include <chrono>
 #include <new>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "capi/handles.hh"
 #include "capi/last_error.hh"
@@ -70,8 +73,19 @@ void wasinet_options_add_dir(wasinet_options_t* o, const char* host, const char*
   o->guest.dirs.push_back({host, guest ? guest : host, (flags & WASINET_DIR_READ_ONLY) != 0});
 }
 
-void wasinet_options_add_dir_fd(wasinet_options_t* o, int, const char*, uint32_t) {
-  unsupported(o, "wasinet_options_add_dir_fd (a directory by descriptor)");
+void wasinet_options_add_dir_fd(wasinet_options_t* o, int dirfd, const char* guest, uint32_t flags) {
+  if (!o || !guest) return;
+  wasinet::os::UniqueFd dup(::fcntl(dirfd, F_DUPFD_CLOEXEC, 3));
+  if (!dup) {
+    // The failure surfaces at wasinet_guest_new, as a bad path would.
+    o->guest.dirs.push_back({"/proc/self/fd/-1 (descriptor " + std::to_string(dirfd) + " is not open)", guest,
+                             (flags & WASINET_DIR_READ_ONLY) != 0});
+    return;
+  }
+  // The guest setup opens the directory by this path, which the kernel
+  // resolves to the descriptor's directory wherever the process now is.
+  o->guest.dirs.push_back({"/proc/self/fd/" + std::to_string(dup.get()), guest, (flags & WASINET_DIR_READ_ONLY) != 0});
+  o->dir_fds.push_back(std::move(dup));
 }
 
 void wasinet_options_set_dns_files(wasinet_options_t* o, int on) {
@@ -160,15 +174,26 @@ wasinet_status_t wasinet_options_add_net_policy_file(wasinet_options_t* o, const
   return guard(WASINET_ERROR_INVALID, [&] { wasinet::load_policy_file(path, o->guest.net); });
 }
 
-wasinet_status_t wasinet_options_add_net_policy_text(wasinet_options_t* o, const char*, size_t, const char*,
-                                                     const char*) {
-  unsupported(o, "wasinet_options_add_net_policy_text (a policy from memory)");
-  return WASINET_OK;
+wasinet_status_t wasinet_options_add_net_policy_text(wasinet_options_t* o, const char* text, size_t len,
+                                                     const char* format, const char* origin) {
+  if (!o || (!text && len) || !format || !origin)
+    return fail(WASINET_ERROR_INVALID, "wasinet_options_add_net_policy_text: NULL argument");
+  return guard(WASINET_ERROR_INVALID, [&] {
+    wasinet::load_policy_text(std::string_view(text ? text : "", len), format, origin, o->guest.net);
+  });
 }
 
-wasinet_status_t wasinet_options_add_net_ceiling_text(wasinet_options_t* o, const char*, size_t, const char*,
-                                                      const char*) {
-  unsupported(o, "wasinet_options_add_net_ceiling_text (a node ceiling)");
+wasinet_status_t wasinet_options_add_net_ceiling_text(wasinet_options_t* o, const char* text, size_t len,
+                                                      const char* format, const char* origin) {
+  if (!o || (!text && len) || !format || !origin)
+    return fail(WASINET_ERROR_INVALID, "wasinet_options_add_net_ceiling_text: NULL argument");
+  wasinet::NetCeiling ceiling;
+  ceiling.origin = origin;
+  const wasinet_status_t s = guard(WASINET_ERROR_INVALID, [&] {
+    wasinet::load_policy_text(std::string_view(text ? text : "", len), format, origin, ceiling.policy);
+  });
+  if (s != WASINET_OK) return s;
+  o->guest.net_ceilings.push_back(std::move(ceiling));
   return WASINET_OK;
 }
 

@@ -226,7 +226,7 @@ std::shared_ptr<net::Network> guest_network(const GuestOptions& options) {
   if (options.network) return options.network;
   NetPolicy policy = options.net;
   policy.log_guest = options.instance;
-  return policy_network(policy);
+  return policy_network(policy, options.net_ceilings);
 }
 
 void setup_context(Context& ctx, const GuestOptions& options, std::shared_ptr<net::Network> network,

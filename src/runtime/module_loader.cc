@@ -146,6 +146,11 @@ engine::Module load_module(const engine::Engine& engine, const fs::path& file,
     if (options.verbose) std::fprintf(stderr, "wasinet: loading precompiled %s\n", file.c_str());
     return engine.deserialize_file(file);
   }
+  return compile_wasm(engine, file, bytes, options);
+}
+
+engine::Module compile_wasm(const engine::Engine& engine, const fs::path& file, const std::vector<uint8_t>& bytes,
+                            const LoadOptions& options) {
   require_wasm(file, bytes);
   if (!options.use_cache) {
     const auto start = std::chrono::steady_clock::now();

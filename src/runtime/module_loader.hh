@@ -1,7 +1,9 @@
 #pragma once
 // Turns a file on disk into a compiled module: precompiled (.cwasm) files
 // are loaded as they are; wasm is compiled, through the cache when enabled.
+#include <cstdint>
 #include <filesystem>
+#include <vector>
 
 #include "engine/engine.hh"
 
@@ -20,6 +22,11 @@ struct LoadOptions {
 // not wasm, a corrupt module, a precompiled module from another engine.
 engine::Module load_module(const engine::Engine& engine, const std::filesystem::path& file,
                            const LoadOptions& options);
+
+// The same for WebAssembly already in memory (an image's wasm layer), named
+// `file` in messages and cache notes. Precompiled bytes are refused.
+engine::Module compile_wasm(const engine::Engine& engine, const std::filesystem::path& file,
+                            const std::vector<uint8_t>& bytes, const LoadOptions& options);
 
 // Whether `file` starts like a module precompiled by `wasinet compile`.
 bool is_precompiled_file(const std::filesystem::path& file);

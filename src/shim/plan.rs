@@ -73,7 +73,7 @@ impl Plan {
             let _ = writeln!(s, "wasinet-plan: {text}");
         };
         // The C API across FFI, inside the container: wasmtime starts here.
-        match crate::capi::Engine::new() {
+        match crate::capi::Engine::new(None::<&std::fs::File>) {
             Ok(engine) => line(format!("engine {}", engine.fingerprint())),
             Err(e) => line(format!("engine failed: {e}")),
         }

@@ -4,8 +4,13 @@
 use containerd_shim_wasm::sandbox::context::RuntimeContext;
 use containerd_shim_wasm::sandbox::Sandbox;
 
-use crate::node::{self, Ceiling};
-use crate::plan::Plan;
+use std::sync::atomic::{AtomicI32, AtomicPtr, Ordering};
+use std::time::Duration;
+
+use crate::capi::{self, RuleKind};
+use crate::node::{self, Ceiling, Node};
+use crate::plan::{Module, Plan};
+use crate::pod_env::PodPolicy;
 
 /// Exit status when wasinet cannot start the guest (as `wasinet run`).
 const EXIT_HOST_ERROR: i32 = 125;
@@ -42,11 +47,153 @@ fn run(ctx: &impl RuntimeContext) -> i32 {
         eprintln!("wasinet: cannot read the node's network ceiling {e}: not starting without it");
         return EXIT_HOST_ERROR;
     }
-    // The guest assembly behind the C API (issue 16 phase B) does not exist
-    // yet: wasinet_guest_new and wasinet_guest_run come with it.
-    eprintln!(
-        "wasinet: this shim cannot run guests yet: wasinet's C API (include/wasinet/wasinet.h) \
-         is designed but not implemented (issue 21)"
-    );
-    EXIT_HOST_ERROR
+    match run_guest(&plan, node) {
+        Ok(status) => status,
+        Err(e) => {
+            eprintln!("wasinet: {e}");
+            EXIT_HOST_ERROR
+        }
+    }
+}
+
+/// The guest, through wasinet's C API: the container's root as its `/`,
+/// the pod's argv and environment, its grants within the node's ceiling.
+fn run_guest(plan: &Plan, node: &Node) -> Result<i32, String> {
+    let engine = capi::Engine::new(node.cache_dir.as_ref().map(|(dir, _)| dir))?;
+    let module = match &plan.module {
+        Module::File(path) => capi::Module::load_file(&engine, path)?,
+        Module::Layer {
+            digest,
+            bytes,
+            precompiled,
+        } => capi::Module::from_bytes(&engine, bytes, digest, *precompiled)?,
+    };
+    let mut o = capi::Options::new();
+    for a in &plan.argv {
+        o.add_arg(a)?;
+    }
+    for e in &plan.env {
+        o.add_env(e)?;
+    }
+    o.add_dir("/", "/")?;
+    o.without_host_files();
+    add_pod_policy(&mut o, &plan.policy)?;
+    if let Ceiling::Policy {
+        origin,
+        format,
+        text,
+    } = &node.ceiling
+    {
+        o.add_ceiling(text, format, &origin.display().to_string())
+            .map_err(|e| format!("the node's network ceiling: {e}"))?;
+    }
+    let guest = capi::Guest::new(&module, &o)?;
+    drop(o);
+    stop_on_signals(&guest);
+    let end = guest.run();
+    stop_signals_done();
+    let end = end?;
+    if !end.message.is_empty() && end.message != "stopped" {
+        eprintln!("wasinet: {}: {}", plan.argv.first().map(String::as_str).unwrap_or("module"), end.message);
+    }
+    Ok(end.status)
+}
+
+/// The pod's grants (its WASINET_* variables), each error naming the
+/// variable it came from.
+fn add_pod_policy(o: &mut capi::Options, p: &PodPolicy) -> Result<(), String> {
+    let rules = [
+        ("WASINET_ALLOW_NET", RuleKind::AllowNet, &p.allow_net),
+        ("WASINET_DENY_NET", RuleKind::DenyNet, &p.deny_net),
+        ("WASINET_ALLOW_LISTEN", RuleKind::AllowListen, &p.allow_listen),
+        ("WASINET_ALLOW_UNIX", RuleKind::AllowUnix, &p.allow_unix),
+    ];
+    for (var, kind, value) in rules {
+        if let Some(v) = value {
+            o.add_rules(kind, v).map_err(|e| format!("{var}: {e}"))?;
+        }
+    }
+    o.set_allow_dns(p.allow_dns);
+    if let Some(file) = &p.net_policy {
+        o.add_policy_file(file)
+            .map_err(|e| format!("WASINET_NET_POLICY: {e}"))?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- signals
+//
+// The guest runs as PID 1 of the container's PID namespace, where a signal
+// without a handler is ignored: SIGTERM (`ctr task kill`, a pod's
+// deletion) and SIGINT stop the guest as `wasinet run` does. The handler
+// asks the guest to stop (async-signal-safe) and wakes a watchdog thread
+// through a pipe; the watchdog ends the process if the guest has not
+// returned after a grace period (a guest computing without host calls
+// never sees the stop). SIGKILL needs nothing of ours.
+
+static GUEST: AtomicPtr<capi::RawGuest> = AtomicPtr::new(std::ptr::null_mut());
+static WAKE_WRITE: AtomicI32 = AtomicI32::new(-1);
+
+/// How long a stopped guest has to return before the process ends.
+const STOP_GRACE: Duration = Duration::from_secs(2);
+
+extern "C" fn on_stop_signal(sig: libc::c_int) {
+    let guest = GUEST.load(Ordering::SeqCst);
+    if !guest.is_null() {
+        // SAFETY: GUEST is cleared before the guest is freed.
+        unsafe { capi::stop_raw(guest, 128 + sig) };
+    }
+    let fd = WAKE_WRITE.load(Ordering::SeqCst);
+    if fd >= 0 {
+        let byte = sig as u8;
+        // SAFETY: write(2) is async-signal-safe; a full pipe loses nothing
+        // that matters (the first byte already woke the watchdog).
+        unsafe { libc::write(fd, (&byte as *const u8).cast(), 1) };
+    }
+}
+
+fn stop_on_signals(guest: &capi::Guest) {
+    let mut fds = [-1; 2];
+    // SAFETY: pipe2 fills two fds.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } == 0 {
+        WAKE_WRITE.store(fds[1], Ordering::SeqCst);
+        let read_fd = fds[0];
+        std::thread::spawn(move || {
+            let mut byte = 0u8;
+            // SAFETY: a blocking read of one byte into `byte`.
+            let n = unsafe { libc::read(read_fd, (&mut byte as *mut u8).cast(), 1) };
+            if n == 1 {
+                std::thread::sleep(STOP_GRACE);
+                eprintln!(
+                    "wasinet: the guest did not stop within {}s of signal {byte}: ending it",
+                    STOP_GRACE.as_secs()
+                );
+                // SAFETY: ends the process without running destructors while
+                // the guest's thread may still be inside them.
+                unsafe { libc::_exit(128 + i32::from(byte)) };
+            }
+        });
+    }
+    GUEST.store(guest.raw(), Ordering::SeqCst);
+    for sig in [libc::SIGTERM, libc::SIGINT] {
+        // SAFETY: a plain handler with an empty mask; it does only
+        // async-signal-safe things.
+        unsafe {
+            let mut sa: libc::sigaction = std::mem::zeroed();
+            sa.sa_sigaction = on_stop_signal as extern "C" fn(libc::c_int) as usize;
+            libc::sigemptyset(&mut sa.sa_mask);
+            sa.sa_flags = libc::SA_RESTART;
+            libc::sigaction(sig, &sa, std::ptr::null_mut());
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut set);
+            libc::sigaddset(&mut set, sig);
+            libc::pthread_sigmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
+        }
+    }
+}
+
+/// After the run: the handler must no longer reach the guest, which the
+/// caller frees next.
+fn stop_signals_done() {
+    GUEST.store(std::ptr::null_mut(), Ordering::SeqCst);
 }

@@ -6,9 +6,12 @@
  *
  * Exits 0 when every check holds, 1 with a line per failed one. */
 #define _POSIX_C_SOURCE 200809L /* nanosleep in strict C11 */
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "wasinet/wasinet.h"
@@ -126,6 +129,58 @@ int main(int argc, char** argv) {
   check(hello && wasinet_guest_new(hello, o, &g) == WASINET_ERROR_SETUP && g == NULL &&
             strstr(wasinet_last_error(), "/nonexistent/wasinet-capi") != NULL,
         "a missing directory is SETUP, named");
+  wasinet_options_free(o);
+
+  /* A directory by descriptor (the shim's way for a path it will no
+   * longer see), read-only: fileio -readonly reads readme.txt and every
+   * write is refused. The caller closes its own descriptor at once. */
+  char tree[] = "/tmp/wasinet-capi-XXXXXX";
+  if (mkdtemp(tree)) {
+    char readme[64];
+    snprintf(readme, sizeof readme, "%s/readme.txt", tree);
+    FILE* f = fopen(readme, "w");
+    if (f) {
+      fputs("read me\n", f);
+      fclose(f);
+    }
+    int dirfd = open(tree, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    wasinet_module_t* fileio = load(engine, dir, "fileio");
+    o = wasinet_options_new();
+    wasinet_options_add_arg(o, "fileio.wasm");
+    wasinet_options_add_arg(o, "-readonly");
+    wasinet_options_add_arg(o, "/data");
+    wasinet_options_add_dir_fd(o, dirfd, "/data", WASINET_DIR_READ_ONLY);
+    close(dirfd);
+    g = NULL;
+    check(fileio && wasinet_guest_new(fileio, o, &g) == WASINET_OK, "guest_new with a directory by fd");
+    if (g) {
+      wasinet_exit_t end;
+      check(wasinet_guest_run(g, &end) == WASINET_OK && end.status == 0, "fileio -readonly on a directory by fd");
+      wasinet_guest_free(g);
+    }
+    wasinet_options_free(o);
+    wasinet_module_free(fileio);
+    remove(readme);
+    rmdir(tree);
+  }
+
+  /* The node's ceiling bounds the guest's grants; malformed text is
+   * INVALID and names its origin. */
+  o = wasinet_options_new();
+  const char* ceiling = "allow-net = [\"10.0.0.0/8\"]\n";
+  check(wasinet_options_add_net_ceiling_text(o, ceiling, strlen(ceiling), "toml", "node-policy.toml") ==
+            WASINET_OK,
+        "a ceiling from text");
+  check(wasinet_options_add_net_ceiling_text(o, "allow-net = 3", 13, "toml", "node-policy.toml") ==
+                WASINET_ERROR_INVALID &&
+            strstr(wasinet_last_error(), "node-policy.toml") != NULL,
+        "a malformed ceiling is INVALID, named");
+  const char* policy = "{\"allow-net\": [\"loopback\"]}";
+  check(wasinet_options_add_net_policy_text(o, policy, strlen(policy), "json", "ConfigMap app") == WASINET_OK,
+        "a policy from text");
+  check(wasinet_options_add_net_policy_text(o, policy, strlen(policy), "yaml", "ConfigMap app") ==
+            WASINET_ERROR_INVALID,
+        "an unknown policy format");
   wasinet_options_free(o);
 
   /* A module wasinet cannot link: MODULE at run. */

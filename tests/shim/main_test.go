@@ -8,10 +8,7 @@
 //	shim_containerd  everything but TestPod*: the harness, the shim's dry
 //	                 runs (what it would hand wasinet), and native containers
 //	                 through the shim (a pod's pause container)
-//	shim_pods        TestPod*: real guests in pods. They need the shim to
-//	                 run guests, which needs wasinet's C API (gate_test.go);
-//	                 until then the entry is reported as skipped, with the
-//	                 reason.
+//	shim_pods        TestPod*: real guests in pods, through wasinet's C API
 //	shim_containerd2 all of them under containerd 2.x (CONTAINERD, CTR),
 //	                 which runs images whose module is a wasm layer; skipped
 //	                 when scripts/setup.sh could not build it
@@ -136,23 +133,11 @@ func preconditions() (code int, ok bool) {
 			return exitSkipped, false
 		}
 	}
-	if onlyPods() {
-		if missing := shimCannotRunGuests(shimBin); missing != "" {
-			fmt.Println(missing)
-			return exitSkipped, false
-		}
-	}
 	if os.Geteuid() != 0 {
 		fmt.Fprintln(os.Stderr, "shim tests: need root (containerd mounts file systems and makes cgroups)")
 		return 2, false
 	}
 	return 0, true
-}
-
-// onlyPods: -run selects the TestPod* tests alone (the shim_pods entry).
-func onlyPods() bool {
-	f := flag.Lookup("test.run")
-	return f != nil && strings.HasPrefix(f.Value.String(), "^TestPod")
 }
 
 func absFromEnv(name string) (string, error) {

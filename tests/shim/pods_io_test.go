@@ -1,16 +1,17 @@
 package shim
 
-// Real guests in pods: what the OCI process gives the guest. Gated on the
-// shim running guests (gate.go).
+// Real guests in pods: what the OCI process gives the guest.
 
 import (
+	"fmt"
+	"io/fs"
+	"path/filepath"
 	"strings"
 	"testing"
 )
 
 // The pod's args, env, stdout, stderr and exit code pass through.
 func TestPodArgsEnvExitStdout(t *testing.T) {
-	requireGuests(t)
 	r := runContainer(t, node{cacheDir: "none"}, helloImage(t), []string{"HELLO_GREETING=hi"},
 		"/app.wasm", "one", "two words")
 	for _, want := range []string{"argc=3\n", "arg1=one\n", "arg2=two words\n", "HELLO_GREETING=hi\n"} {
@@ -30,7 +31,6 @@ func TestPodArgsEnvExitStdout(t *testing.T) {
 // env, what ctr adds), never the shim's own; its one preopen is the
 // container's root filesystem at /.
 func TestPodEnvIsTheContainers(t *testing.T) {
-	requireGuests(t)
 	im := image{
 		name:       "fd-probe",
 		files:      map[string][]byte{"app.wasm": guest(t, "fd_probe")},
@@ -65,7 +65,6 @@ func TestPodEnvIsTheContainers(t *testing.T) {
 // The module as the image's wasm layer (containerd >= 1.6.25): the same
 // pass-through as a module in the root file system.
 func TestPodWasmLayer(t *testing.T) {
-	requireGuests(t)
 	v, text, err := ctd.version()
 	if err != nil {
 		t.Fatal(err)
@@ -77,5 +76,37 @@ func TestPodWasmLayer(t *testing.T) {
 	r := runContainer(t, node{cacheDir: "none"}, im, []string{"HELLO_GREETING=layer"}, "/hello.wasm", "one")
 	if r.code != 3 || !strings.Contains(r.stdout, "arg1=one\n") || !strings.Contains(r.stdout, "HELLO_GREETING=layer\n") {
 		t.Fatalf("want exit 3, `arg1=one` and `HELLO_GREETING=layer`: %s", r)
+	}
+}
+
+// The compiled module goes to the node's cache directory (opened by the
+// shim before the container exists), not into the container: a second
+// start of the same image finds it there and adds nothing.
+func TestPodModuleCacheOnTheNode(t *testing.T) {
+	cache := t.TempDir()
+	n := node{cacheDir: cache}
+	entries := func() []string {
+		var names []string
+		filepath.WalkDir(cache, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				info, _ := d.Info()
+				names = append(names, fmt.Sprintf("%s %d", p, info.ModTime().UnixNano()))
+			}
+			return nil
+		})
+		return names
+	}
+	if r := runContainer(t, n, helloImage(t), nil, "/app.wasm"); r.code != 3 {
+		t.Fatalf("first start: %s", r)
+	}
+	first := entries()
+	if len(first) == 0 {
+		t.Fatalf("nothing was cached in the node's directory %s", cache)
+	}
+	if r := runContainer(t, n, helloImage(t), nil, "/app.wasm"); r.code != 3 {
+		t.Fatalf("second start: %s", r)
+	}
+	if second := entries(); strings.Join(second, "\n") != strings.Join(first, "\n") {
+		t.Errorf("the second start changed the cache:\nbefore %v\nafter  %v", first, second)
 	}
 }

@@ -1,7 +1,6 @@
 package shim
 
 // Real guests in pods: serving, stopping, and what a stopped pod leaves.
-// Gated on the shim running guests (gate.go).
 
 import (
 	"fmt"
@@ -36,7 +35,6 @@ func freePort(t *testing.T) int {
 // A guest serving HTTP on a host port (--net-host, WASINET_ALLOW_LISTEN)
 // answers curl; SIGTERM then stops it as `wasinet run` stops (143).
 func TestPodServesHTTPOnHostPort(t *testing.T) {
-	requireGuests(t)
 	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	im := image{
 		name:       "httpserver",
@@ -58,7 +56,6 @@ func TestPodServesHTTPOnHostPort(t *testing.T) {
 // `ctr task kill` (SIGTERM) stops a sleeping guest within 5 s, with exit
 // status 143; the guest never wakes on its own.
 func TestPodKillStopsSleepingGuest(t *testing.T) {
-	requireGuests(t)
 	c := startContainer(t, node{cacheDir: "none"}, idleImage(t), "idle: sleeping", nil, "/app.wasm")
 	start := time.Now()
 	c.kill(t, "SIGTERM")
@@ -71,7 +68,6 @@ func TestPodKillStopsSleepingGuest(t *testing.T) {
 
 // SIGKILL ends the container at once (137).
 func TestPodSIGKILL(t *testing.T) {
-	requireGuests(t)
 	c := startContainer(t, node{cacheDir: "none"}, idleImage(t), "idle: sleeping", nil, "/app.wasm")
 	c.kill(t, "SIGKILL")
 	if r := c.wait(t, 5*time.Second); r.code != 137 {
@@ -82,7 +78,6 @@ func TestPodSIGKILL(t *testing.T) {
 // 20 start/stop cycles of a guest leave no process, mount, socket, state
 // or cgroup behind.
 func TestPodStartStopCyclesLeaveNothing(t *testing.T) {
-	requireGuests(t)
 	im := idleImage(t)
 	for i := 0; i < 20; i++ {
 		c := startContainer(t, node{cacheDir: "none"}, im, "idle: sleeping", nil, "/app.wasm")

@@ -1,8 +1,7 @@
 package shim
 
 // Real guests in pods: the network policy a pod asks for through the
-// reserved WASINET_* variables, under the node's ceiling. Gated on the
-// shim running guests (gate.go).
+// reserved WASINET_* variables, under the node's ceiling.
 
 import (
 	"fmt"
@@ -69,7 +68,6 @@ func probeImage(t *testing.T) image {
 // (EACCES, WASI errno 2), the peer sees nothing, and the refusal is a line
 // in the container's log.
 func TestPodNoPolicyDialRefused(t *testing.T) {
-	requireGuests(t)
 	p := startPeer(t)
 	r := runContainer(t, node{cacheDir: "none"}, probeImage(t), nil, "/app.wasm", "connect:"+p.addr)
 	if r.code != 0 || !strings.Contains(r.stdout, "connect "+p.addr+" errno=2") {
@@ -86,7 +84,6 @@ func TestPodNoPolicyDialRefused(t *testing.T) {
 // WASINET_ALLOW_NET lets the guest reach a native peer on the host, and no
 // reserved variable reaches the guest's environment.
 func TestPodAllowNetDialsNativePeer(t *testing.T) {
-	requireGuests(t)
 	p := startPeer(t)
 	env := []string{"WASINET_ALLOW_NET=" + p.addr, "WASINET_DENY_NET=169.254.169.254", "WASINET_ALLOW_DNS=1", "KEPT=1"}
 	r := runContainer(t, node{cacheDir: "none"}, probeImage(t), env, "/app.wasm", "connect:"+p.addr)
@@ -112,7 +109,6 @@ func TestPodAllowNetDialsNativePeer(t *testing.T) {
 // in the image at the node's path, nor WASINET_NET_POLICY naming that file
 // raises it.
 func TestPodCannotRaiseNodeCeiling(t *testing.T) {
-	requireGuests(t)
 	inside, outside := startPeer(t), startPeer(t)
 	policy := filepath.Join(t.TempDir(), "node-policy.toml")
 	if err := os.WriteFile(policy, []byte(fmt.Sprintf("allow-net = [%q]\n", inside.addr)), 0o644); err != nil {

@@ -1,11 +1,14 @@
-// --net-policy FILE: the same rules as the flags, in TOML or JSON.
+// --net-policy FILE: the same rules as the flags, in TOML or JSON; and the
+// same text from memory (an embedder's policy, the shim's node ceiling).
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <toml++/toml.h>
 
 #include "wasinet/error.hh"
@@ -24,11 +27,19 @@ struct Entry {
   std::vector<std::string> strings;
 };
 
-[[noreturn]] void fail(const fs::path& file, const std::string& why) {
-  throw Error("--net-policy " + file.string() + ": " + why);
+// Where the text came from: how messages name it, and the directory that
+// relative paths in it mean (none for text from memory).
+struct Source {
+  std::string label;  // "--net-policy /etc/app.toml", "ConfigMap app-policy"
+  std::string name;   // the file or origin alone, for the TOML parser
+  std::optional<fs::path> dir;
+};
+
+[[noreturn]] void fail(const Source& src, const std::string& why) {
+  throw Error(src.label + ": " + why);
 }
 
-std::vector<std::pair<std::string, Entry>> read_json(const fs::path& file, const std::string& text) {
+std::vector<std::pair<std::string, Entry>> read_json(const Source& file, const std::string& text) {
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(text);
@@ -59,10 +70,10 @@ std::vector<std::pair<std::string, Entry>> read_json(const fs::path& file, const
   return out;
 }
 
-std::vector<std::pair<std::string, Entry>> read_toml(const fs::path& file, const std::string& text) {
+std::vector<std::pair<std::string, Entry>> read_toml(const Source& file, const std::string& text) {
   toml::table doc;
   try {
-    doc = toml::parse(text, file.string());
+    doc = toml::parse(text, file.name);
   } catch (const toml::parse_error& e) {
     std::ostringstream where;
     where << e.source().begin;
@@ -90,29 +101,48 @@ std::vector<std::pair<std::string, Entry>> read_toml(const fs::path& file, const
   return out;
 }
 
-// Relative paths in a file mean "next to the file", wherever wasinet runs.
-std::string beside(const fs::path& file, const std::string& path) {
+// Relative paths in a file mean "next to the file", wherever wasinet runs;
+// text from memory has no directory, so they are an error there.
+std::string beside(const Source& src, const std::string& path) {
   const fs::path p(path);
   if (p.is_absolute() || path.empty()) return path;
-  return (file.parent_path() / p).lexically_normal().string();
+  if (!src.dir)
+    fail(src, "\"" + path + "\" is a relative path, and a policy given as text has no directory to "
+              "resolve it against");
+  return (*src.dir / p).lexically_normal().string();
 }
+
+void merge(const Source& file, const std::string& text, bool toml, NetPolicy& into);
 
 }  // namespace
 
 void load_policy_file(const fs::path& file, NetPolicy& into) {
+  const Source src{"--net-policy " + file.string(), file.string(), file.parent_path()};
   // A directory opens as an empty stream, which would read as bad JSON:
   // say what it is, and otherwise why the file cannot be read.
   std::error_code ec;
   const fs::file_status st = fs::status(file, ec);
-  if (ec) fail(file, ec.message());
-  if (fs::is_directory(st)) fail(file, "is a directory, not a policy file");
+  if (ec) fail(src, ec.message());
+  if (fs::is_directory(st)) fail(src, "is a directory, not a policy file");
   errno = 0;
   std::ifstream in(file, std::ios::binary);
-  if (!in) fail(file, std::string("cannot read the file: ") + (errno ? std::strerror(errno) : "unknown error"));
+  if (!in) fail(src, std::string("cannot read the file: ") + (errno ? std::strerror(errno) : "unknown error"));
   std::stringstream buffer;
   buffer << in.rdbuf();
-  const std::string text = buffer.str();
-  const bool toml = file.extension() == ".toml";
+  merge(src, buffer.str(), file.extension() == ".toml", into);
+}
+
+void load_policy_text(std::string_view text, std::string_view format, const std::string& origin,
+                      NetPolicy& into) {
+  const Source src{origin, origin, std::nullopt};
+  if (format != "toml" && format != "json")
+    fail(src, "unknown policy format \"" + std::string(format) + "\" (toml or json)");
+  merge(src, std::string(text), format == "toml", into);
+}
+
+namespace {
+
+void merge(const Source& file, const std::string& text, bool toml, NetPolicy& into) {
   const auto entries = toml ? read_toml(file, text) : read_json(file, text);
 
   NetPolicy add;
@@ -162,4 +192,5 @@ void load_policy_file(const fs::path& file, NetPolicy& into) {
   if (into.log_file.empty()) into.log_file = add.log_file;
 }
 
+}  // namespace
 }  // namespace wasinet

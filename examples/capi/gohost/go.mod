@@ -1,0 +1,3 @@
+module wasinet.example/capi/gohost
+
+go 1.22
