@@ -26,7 +26,10 @@ endif()
 set(WASINET_SHIM_CARGO_TARGET_DIR ${_default_shim_target} CACHE PATH "cargo target directory for the shim")
 set(WASINET_SHIM_BINARY ${CMAKE_BINARY_DIR}/containerd-shim-wasinet-v1)
 set(_shim_link_file ${CMAKE_BINARY_DIR}/shim-link.txt)
-file(GENERATE OUTPUT ${_shim_link_file} CONTENT
+# The C API's static libraries in link order, one per line, with the shared
+# libraries they need: for the shim's build.rs here, and for the Go host's
+# CGO_LDFLAGS (tests/CMakeLists.txt adds wasmtime and the C++ runtime).
+set(WASINET_CAPI_LINK_LINES
 "$<TARGET_FILE:wasinet_capi>
 $<TARGET_FILE:wasinet_embed>
 $<TARGET_FILE:wasinet_runtime>
@@ -39,6 +42,7 @@ $<TARGET_FILE:wasinet_os>
 $<TARGET_LINKER_FILE:OpenSSL::Crypto>
 $<TARGET_LINKER_FILE:tomlplusplus::tomlplusplus>
 ")
+file(GENERATE OUTPUT ${_shim_link_file} CONTENT "${WASINET_CAPI_LINK_LINES}")
 
 # cargo decides itself whether anything changed (well under a second when
 # nothing did), so the target always runs it; the copy keeps the binary's

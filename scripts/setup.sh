@@ -89,4 +89,18 @@ if [ ! -x "$CONTAINERD2_DIR/containerd" ] || [ ! -x "$CONTAINERD2_DIR/ctr" ]; th
   fi
 fi
 
+# crictl for the shim's CRI test (tests/shim/cri_test.go, the path kubelet
+# takes): cri-tools from the Go module proxy, built once into
+# ~/.cache/wasinet (about a minute). Without the proxy: a warning here, and
+# that test fails (scripts/test.sh requires the shim's tests).
+CRITOOLS_VERSION=v1.37.0
+CRITOOLS_DIR="$HOME/.cache/wasinet/cri-tools-$CRITOOLS_VERSION/bin"
+if [ ! -x "$CRITOOLS_DIR/crictl" ]; then
+  say "building crictl $CRITOOLS_VERSION from the Go module proxy into $CRITOOLS_DIR"
+  if ! GOTOOLCHAIN=local GOFLAGS= GOWORK=off GOBIN="$CRITOOLS_DIR" go install \
+      "sigs.k8s.io/cri-tools/cmd/crictl@$CRITOOLS_VERSION"; then
+    say "warning: could not build crictl $CRITOOLS_VERSION (the shim's CRI test needs it)"
+  fi
+fi
+
 say "ready: $(go env GOVERSION), $(rustc --version | cut -d' ' -f1-2), $(cmake --version | head -1), clang $(clang --version | head -1 | sed -E 's/.*version ([0-9.]+).*/\1/')"

@@ -10,10 +10,10 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -65,9 +65,19 @@ func TestOverlayHTTPServeAnswersCurl(t *testing.T) {
 // freePort is a port on 127.0.0.1 nothing listens on (just closed).
 func freePort(t *testing.T) int {
 	t.Helper()
-	_, p, _ := net.SplitHostPort(closedPort(t, "tcp4", "127.0.0.1"))
-	port, _ := strconv.Atoi(p)
-	return port
+	// Below the kernel's ephemeral range (32768 and up by default): a port
+	// the kernel just handed out and took back may be handed out again, as
+	// the local port of any outgoing connection on the machine (other
+	// tests run beside this one), before the guest binds it.
+	for i := 0; i < 100; i++ {
+		port := 20000 + rand.IntN(12000)
+		if l, err := net.Listen("tcp4", fmt.Sprintf("0.0.0.0:%d", port)); err == nil {
+			l.Close()
+			return port
+		}
+	}
+	t.Fatal("no free port between 20000 and 32000")
+	return 0
 }
 
 // http.ListenAndServe on an address the test picks, granted exactly.

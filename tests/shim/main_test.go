@@ -22,6 +22,7 @@
 //	CONTAINERD  the containerd binary (default: containerd on PATH)
 //	CTR         its ctr (default: ctr on PATH)
 //	GO          the go command, to build testdata/pause (default: go on PATH)
+//	CRICTL      crictl, for the CRI test (cri_test.go)
 //
 // ctest runs the compiled test binary (go test -c), so that its exit
 // status is ctest's: without SHIM's file it exits 77 (skipped) unless

@@ -82,6 +82,32 @@ bool expected(const std::set<E>& allowed, uint64_t value) {
 // could sleep for centuries.
 const std::set<std::string> kSkipped = {"proc_exit", "poll_oneoff"};
 
+// Random guest memory can name any address on earth: the sweep's sockets may
+// reach only the sweep's own sockets on loopback (and unix paths, which stay
+// inside the preopen), and may resolve no host name (that would ask the
+// name server), so nothing reaches anything else whatever the bytes say.
+class OwnSocketsOnly final : public net::Network {
+ public:
+  std::set<uint16_t> ports;
+
+  wasi::Status check(const net::Request& r) override {
+    using net::Operation;
+    if (r.op == Operation::resolve)
+      return r.network.rfind("ip", 0) == 0 ? wasi::Errno::acces : wasi::Errno::success;
+    // Binding and listening send nothing.
+    if (r.op == Operation::open || r.op == Operation::listen || r.op == Operation::bind ||
+        !r.address)
+      return wasi::Errno::success;
+    const net::Address a = r.address->unmapped();
+    if (a.family == net::Family::unix_) return wasi::Errno::success;
+    const bool loopback = (a.family == net::Family::inet && a.ip[0] == 127) ||
+                          (a.family == net::Family::inet6 && a.ip == kLoopback6);
+    return loopback && ports.count(a.port) ? wasi::Errno::success : wasi::Errno::acces;
+  }
+
+  static constexpr std::array<uint8_t, 16> kLoopback6{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+};
+
 class HostileSweepTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -115,6 +141,40 @@ class HostileSweepTest : public ::testing::Test {
       case 2: return rng() % 8;           // a plausible fd, flag or small length
       default: return is_i64 ? rng() : rng() & 0xffffffffu;
     }
+  }
+
+  // The sweep's real sockets, as fds of ctx_: a listener, a UDP socket
+  // (both on 127.0.0.1), a unix datagram socket at /tree/<unix_name>, and a
+  // TCP client connecting to the listener; `network` may reach the first
+  // two. Any wait a call would start then ends at once: a hostile guest
+  // must not be able to park the sweep.
+  wasi::Fd open_real_sockets(OwnSocketsOnly& network, const std::string& unix_name) {
+    const auto open = [&](net::Family f, net::SocketType t) {
+      auto fd = net::open_socket(ctx_, f, t, 0, wasi::fdflags::nonblock);
+      EXPECT_TRUE(fd.ok());
+      return fd.ok() ? *fd : 0;
+    };
+    const auto port_of = [&](wasi::Fd fd) {
+      auto a = net::local_address(ctx_, net::sock(ctx_, fd));
+      EXPECT_TRUE(a.ok());
+      return a.ok() ? a->port : uint16_t{0};
+    };
+    const net::Address loop4 = net::Address::ipv4({127, 0, 0, 1}, 0);
+    const wasi::Fd listener = open(net::Family::inet, net::SocketType::stream);
+    EXPECT_EQ(net::bind(ctx_, net::sock(ctx_, listener), loop4), wasi::Errno::success);
+    EXPECT_EQ(net::listen(ctx_, net::sock(ctx_, listener), 4), wasi::Errno::success);
+    const wasi::Fd udp = open(net::Family::inet, net::SocketType::datagram);
+    EXPECT_EQ(net::bind(ctx_, net::sock(ctx_, udp), loop4), wasi::Errno::success);
+    const wasi::Fd unix_dgram = open(net::Family::unix_, net::SocketType::datagram);
+    EXPECT_EQ(net::bind(ctx_, net::sock(ctx_, unix_dgram), net::Address::unix_path("/tree/" + unix_name)),
+              wasi::Errno::success);
+    network.ports = {port_of(listener), port_of(udp)};
+    const wasi::Fd client = open(net::Family::inet, net::SocketType::stream);
+    const wasi::Errno c = net::connect(ctx_, net::sock(ctx_, client),
+                                       net::Address::ipv4({127, 0, 0, 1}, port_of(listener)));
+    EXPECT_TRUE(c == wasi::Errno::success || c == wasi::Errno::inprogress) << wasi::errno_name(c);
+    ctx_.wake->fire();
+    return listener;
   }
 
   fs::path root_;
@@ -156,32 +216,6 @@ TEST_F(HostileSweepTest, EveryFunctionSurvivesHostileArguments) {
   EXPECT_GE(exercised, 40) << "the sweep should reach nearly every preview1 function";
 }
 
-// Random guest memory can name any address on earth: the sweep's sockets may
-// reach only the sweep's own sockets on loopback (and unix paths, which stay
-// inside the preopen), and may resolve no host name (that would ask the
-// name server), so nothing reaches anything else whatever the bytes say.
-class OwnSocketsOnly final : public net::Network {
- public:
-  std::set<uint16_t> ports;
-
-  wasi::Status check(const net::Request& r) override {
-    using net::Operation;
-    if (r.op == Operation::resolve)
-      return r.network.rfind("ip", 0) == 0 ? wasi::Errno::acces : wasi::Errno::success;
-    // Binding and listening send nothing.
-    if (r.op == Operation::open || r.op == Operation::listen || r.op == Operation::bind ||
-        !r.address)
-      return wasi::Errno::success;
-    const net::Address a = r.address->unmapped();
-    if (a.family == net::Family::unix_) return wasi::Errno::success;
-    const bool loopback = (a.family == net::Family::inet && a.ip[0] == 127) ||
-                          (a.family == net::Family::inet6 && a.ip == kLoopback6);
-    return loopback && ports.count(a.port) ? wasi::Errno::success : wasi::Errno::acces;
-  }
-
-  static constexpr std::array<uint8_t, 16> kLoopback6{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-};
-
 // Every wasinet_v0 function (and preview1's sock_* calls) over fds that are
 // real sockets: a listener, a UDP socket, a unix datagram socket, a
 // connected TCP pair. Valid addresses are planted where the interesting
@@ -190,33 +224,7 @@ class OwnSocketsOnly final : public net::Network {
 TEST_F(HostileSweepTest, EveryWasinetV0FunctionSurvivesHostileArguments) {
   auto network = std::make_shared<OwnSocketsOnly>();
   ctx_.network = network;
-  const auto open = [&](net::Family f, net::SocketType t) {
-    auto fd = net::open_socket(ctx_, f, t, 0, wasi::fdflags::nonblock);
-    EXPECT_TRUE(fd.ok());
-    return fd.ok() ? *fd : 0;
-  };
-  const auto port_of = [&](wasi::Fd fd) {
-    auto a = net::local_address(ctx_, net::sock(ctx_, fd));
-    EXPECT_TRUE(a.ok());
-    return a.ok() ? a->port : uint16_t{0};
-  };
-  const net::Address loop4 = net::Address::ipv4({127, 0, 0, 1}, 0);
-  const wasi::Fd listener = open(net::Family::inet, net::SocketType::stream);
-  ASSERT_EQ(net::bind(ctx_, net::sock(ctx_, listener), loop4), wasi::Errno::success);
-  ASSERT_EQ(net::listen(ctx_, net::sock(ctx_, listener), 4), wasi::Errno::success);
-  const wasi::Fd udp = open(net::Family::inet, net::SocketType::datagram);
-  ASSERT_EQ(net::bind(ctx_, net::sock(ctx_, udp), loop4), wasi::Errno::success);
-  const wasi::Fd unix_dgram = open(net::Family::unix_, net::SocketType::datagram);
-  ASSERT_EQ(net::bind(ctx_, net::sock(ctx_, unix_dgram), net::Address::unix_path("/tree/d.sock")),
-            wasi::Errno::success);
-  network->ports = {port_of(listener), port_of(udp)};
-  const wasi::Fd client = open(net::Family::inet, net::SocketType::stream);
-  const wasi::Errno c = net::connect(ctx_, net::sock(ctx_, client),
-                                     net::Address::ipv4({127, 0, 0, 1}, port_of(listener)));
-  ASSERT_TRUE(c == wasi::Errno::success || c == wasi::Errno::inprogress) << wasi::errno_name(c);
-  // A hostile guest must not be able to park the sweep: any wait a call
-  // would start (a stream sock_send_to waiting for room) ends at once.
-  ctx_.wake->fire();
+  const wasi::Fd listener = open_real_sockets(*network, "d.sock");
 
   abi::HostFunctions functions;
   abi::add_wasinet_v0(functions);
@@ -269,26 +277,7 @@ TEST_F(HostileSweepTest, EveryWasinetV0FunctionSurvivesHostileArguments) {
 TEST_F(HostileSweepTest, EveryWasmEdgeFunctionSurvivesHostileArguments) {
   auto network = std::make_shared<OwnSocketsOnly>();
   ctx_.network = network;
-  const auto open = [&](net::Family f, net::SocketType t) {
-    auto fd = net::open_socket(ctx_, f, t, 0, wasi::fdflags::nonblock);
-    EXPECT_TRUE(fd.ok());
-    return fd.ok() ? *fd : 0;
-  };
-  const net::Address loop4 = net::Address::ipv4({127, 0, 0, 1}, 0);
-  const wasi::Fd listener = open(net::Family::inet, net::SocketType::stream);
-  ASSERT_EQ(net::bind(ctx_, net::sock(ctx_, listener), loop4), wasi::Errno::success);
-  ASSERT_EQ(net::listen(ctx_, net::sock(ctx_, listener), 4), wasi::Errno::success);
-  const wasi::Fd udp = open(net::Family::inet, net::SocketType::datagram);
-  ASSERT_EQ(net::bind(ctx_, net::sock(ctx_, udp), loop4), wasi::Errno::success);
-  const wasi::Fd unix_dgram = open(net::Family::unix_, net::SocketType::datagram);
-  ASSERT_EQ(net::bind(ctx_, net::sock(ctx_, unix_dgram), net::Address::unix_path("/tree/we.sock")),
-            wasi::Errno::success);
-  auto port = net::local_address(ctx_, net::sock(ctx_, listener));
-  ASSERT_TRUE(port.ok());
-  network->ports = {port->port};
-  const wasi::Fd client = open(net::Family::inet, net::SocketType::stream);
-  (void)net::connect(ctx_, net::sock(ctx_, client), net::Address::ipv4({127, 0, 0, 1}, port->port));
-  ctx_.wake->fire();  // no call may park the sweep
+  const wasi::Fd listener = open_real_sockets(*network, "we.sock");
 
   std::set<uint64_t> allowed;
   for (E e : kSocketErrnos) allowed.insert(static_cast<uint16_t>(e));
