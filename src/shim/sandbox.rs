@@ -59,6 +59,9 @@ fn run(ctx: &impl RuntimeContext) -> i32 {
 /// The guest, through wasinet's C API: the container's root as its `/`,
 /// the pod's argv and environment, its grants within the node's ceiling.
 fn run_guest(plan: &Plan, node: &Node) -> Result<i32, String> {
+    // Before compiling, which can take seconds: a SIGTERM then must not be
+    // lost (PID 1 ignores signals it has no handler for).
+    catch_stop_signals();
     let engine = capi::Engine::new(node.cache_dir.as_ref().map(|(dir, _)| dir))?;
     let module = match &plan.module {
         Module::File(path) => capi::Module::load_file(&engine, path)?,
@@ -89,7 +92,7 @@ fn run_guest(plan: &Plan, node: &Node) -> Result<i32, String> {
     }
     let guest = capi::Guest::new(&module, &o)?;
     drop(o);
-    stop_on_signals(&guest);
+    stop_through(&guest);
     let end = guest.run();
     stop_signals_done();
     let end = end?;
@@ -133,13 +136,17 @@ fn add_pod_policy(o: &mut capi::Options, p: &PodPolicy) -> Result<(), String> {
 
 static GUEST: AtomicPtr<capi::RawGuest> = AtomicPtr::new(std::ptr::null_mut());
 static WAKE_WRITE: AtomicI32 = AtomicI32::new(-1);
+/// The status of a stop signal that came before the guest existed (0: none).
+static EARLY_STOP: AtomicI32 = AtomicI32::new(0);
 
 /// How long a stopped guest has to return before the process ends.
 const STOP_GRACE: Duration = Duration::from_secs(2);
 
 extern "C" fn on_stop_signal(sig: libc::c_int) {
     let guest = GUEST.load(Ordering::SeqCst);
-    if !guest.is_null() {
+    if guest.is_null() {
+        EARLY_STOP.store(128 + sig, Ordering::SeqCst);
+    } else {
         // SAFETY: GUEST is cleared before the guest is freed.
         unsafe { capi::stop_raw(guest, 128 + sig) };
     }
@@ -152,7 +159,18 @@ extern "C" fn on_stop_signal(sig: libc::c_int) {
     }
 }
 
-fn stop_on_signals(guest: &capi::Guest) {
+/// Signals now reach the guest; one that came earlier stops it at once
+/// (its run then returns as stopped).
+fn stop_through(guest: &capi::Guest) {
+    GUEST.store(guest.raw(), Ordering::SeqCst);
+    let early = EARLY_STOP.load(Ordering::SeqCst);
+    if early != 0 {
+        // SAFETY: the guest is alive; stop is valid before its run.
+        unsafe { capi::stop_raw(guest.raw(), early) };
+    }
+}
+
+fn catch_stop_signals() {
     let mut fds = [-1; 2];
     // SAFETY: pipe2 fills two fds.
     if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } == 0 {
@@ -174,7 +192,6 @@ fn stop_on_signals(guest: &capi::Guest) {
             }
         });
     }
-    GUEST.store(guest.raw(), Ordering::SeqCst);
     for sig in [libc::SIGTERM, libc::SIGINT] {
         // SAFETY: a plain handler with an empty mask; it does only
         // async-signal-safe things.
