@@ -1,15 +1,14 @@
 /* wasinet's C API: run WASI preview1 programs with wasinet's sockets,
  * network policy and limits from any language that can call C (the
- * containerd shim in Rust, Go through cgo, Python through ctypes).
+ * containerd shim in Rust, examples/capi/gohost in Go through cgo).
  *
  * STATUS: engines, modules (load, compile through the cache, serialize),
  * options (directories by path or descriptor, listeners, policies and the
  * node ceiling from files or memory, limits) and guests (new, run, stop,
- * free) work over the one guest assembly of `wasinet run`; the containerd
- * shim and examples/capi/gohost (Go, cgo) use them. Not yet (they fail
+ * free; several instances as one service) work over the one guest
+ * assembly of `wasinet run`. Not yet (they fail
  * with WASINET_ERROR_UNSUPPORTED naming what is missing): deserializing a
- * module from memory, listeners by descriptor, stdio other than 0-2, more
- * than one instance per guest handle (the C++ wasinet::Service runs them).
+ * module from memory, listeners by descriptor, stdio other than 0-2.
  *
  *   wasinet_engine_options_t* eo = wasinet_engine_options_new();
  *   wasinet_engine_options_set_cache_dir(eo, "/var/cache/wasinet");
@@ -337,8 +336,12 @@ void wasinet_options_set_timeout_ms(wasinet_options_t* options, uint64_t ms);
 /* Instances of the module run by one guest handle, each on its own thread
  * with its own memory and fd table, sharing the listening sockets (issue
  * 19, `--instances`). 1 is the default; 0 means one per CPU this process
- * may use. Not in the C API yet: wasinet_guest_new fails with UNSUPPORTED
- * for anything but 1 (the C++ wasinet::Service runs instances). */
+ * may use. More than one makes the guest handle a service (the C++
+ * wasinet::Service): each instance gets WASINET_INSTANCE and
+ * WASINET_INSTANCES, an instance that fails is restarted (backoff from
+ * 100 ms), wasinet_guest_run returns when the last one has ended or the
+ * service was stopped. Needs a module loaded from a file (UNSUPPORTED
+ * otherwise: the instances reload it) and no timeout (INVALID). */
 void wasinet_options_set_instances(wasinet_options_t* options, uint32_t n);
 
 /* ------------------------------------------------------------ guest */

@@ -1,8 +1,17 @@
 // The guest functions of the C API (wasinet.h, "guest"): a runtime::Guest
 // from the options (the one guest assembly), run by run_guest, stopped at
-// its next host call from any thread.
+// its next host call from any thread; or, for several instances, a
+// wasinet::Service of them.
+#include <sched.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "capi/handles.hh"
 #include "capi/last_error.hh"
@@ -14,6 +23,62 @@
 using wasinet::capi::fail;
 using wasinet::capi::guard;
 
+namespace {
+
+// The CPUs this process may run on, at least 1 (instances 0).
+size_t usable_cpus() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
+  const int n = CPU_COUNT(&set);
+  return n > 0 ? static_cast<size_t>(n) : 1;
+}
+
+// Several instances: a Service over the module's file, restarted on
+// failure as `wasinet run --instances` does.
+wasinet_status_t new_service(const wasinet_module& module, const wasinet_options& o, wasinet::GuestOptions guest,
+                             std::unique_ptr<wasinet_guest> g, wasinet_guest_t** out) {
+  if (module.file.empty())
+    return fail(WASINET_ERROR_UNSUPPORTED, "more than one instance needs a module loaded from a file "
+                                           "(wasinet_module_load_file): the instances reload it");
+  if (guest.timeout.count() > 0)
+    return fail(WASINET_ERROR_INVALID, "a timeout applies to one instance only (a service runs until stopped)");
+  g->stop_event.reset(::eventfd(0, EFD_CLOEXEC));
+  if (!g->stop_event) return fail(WASINET_ERROR_INTERNAL, std::string("eventfd: ") + std::strerror(errno));
+  wasinet::ServiceOptions so;
+  so.module = module.file;
+  so.guest = std::move(guest);
+  so.instances = o.instances == 0 ? usable_cpus() : o.instances;
+  so.restart = wasinet::RestartPolicy::on_failure;
+  so.use_cache = module.cache_dir.valid();
+  if (so.use_cache) so.cache_dir = "/proc/self/fd/" + std::to_string(module.cache_dir.get());
+  const wasinet_status_t s =
+      guard(WASINET_ERROR_SETUP, [&] { g->service = std::make_unique<wasinet::Service>(std::move(so)); });
+  if (s != WASINET_OK) return s;
+  for (const wasinet::ServiceListener& l : g->service->listeners()) g->listener_urls.push_back(l.url);
+  *out = g.release();
+  return WASINET_OK;
+}
+
+// Runs the service; a thread turns wasinet_guest_stop's eventfd write into
+// Service::stop (which locks), and is woken to end when the run ends.
+int run_service(wasinet_guest& g) {
+  std::atomic<bool> ran_out{false};
+  std::thread stopper([&] {
+    uint64_t n = 0;
+    while (::read(g.stop_event.get(), &n, sizeof n) < 0 && errno == EINTR) {
+    }
+    if (!ran_out.load()) g.service->stop();
+  });
+  const int status = g.service->run();
+  ran_out.store(true);
+  const uint64_t one = 1;
+  (void)!::write(g.stop_event.get(), &one, sizeof one);
+  stopper.join();
+  return status;
+}
+
+}  // namespace
+
 extern "C" {
 
 wasinet_status_t wasinet_guest_new(const wasinet_module_t* module, const wasinet_options_t* options,
@@ -23,10 +88,6 @@ wasinet_status_t wasinet_guest_new(const wasinet_module_t* module, const wasinet
   const wasinet_options& o = options ? *options : defaults;
   if (!o.unsupported.empty())
     return fail(WASINET_ERROR_UNSUPPORTED, o.unsupported + " is not implemented in this build yet");
-  if (o.instances != 1)
-    return fail(WASINET_ERROR_UNSUPPORTED,
-                "more than one instance per guest handle is not in the C API yet (the C++ wasinet::Service, "
-                "include/wasinet/service.hh, runs them)");
   if (o.guest.timeout.count() > 0 && !module->engine->interruptible())
     return fail(WASINET_ERROR_INVALID, "a timeout needs an interruptible engine "
                                        "(wasinet_engine_options_set_interruptible)");
@@ -35,6 +96,7 @@ wasinet_status_t wasinet_guest_new(const wasinet_module_t* module, const wasinet
   g->module = module->module;
   wasinet::GuestOptions guest = o.guest;
   if (guest.argv.empty()) guest.argv.push_back(module->name);
+  if (o.instances != 1) return new_service(*module, o, std::move(guest), std::move(g), out);
   const wasinet_status_t s =
       guard(WASINET_ERROR_SETUP, [&] { g->guest = std::make_unique<wasinet::runtime::Guest>(std::move(guest)); });
   if (s != WASINET_OK) return s;
@@ -57,6 +119,16 @@ wasinet_status_t wasinet_guest_run(wasinet_guest_t* guest, wasinet_exit_t* out) 
   if (guest->ran) return fail(WASINET_ERROR_INVALID, "wasinet_guest_run: a guest runs once");
   guest->ran = true;
   wasinet::runtime::GuestOutcome outcome;
+  if (guest->service) {
+    if (guest->stop_status.load() < 0) {
+      const int status = run_service(*guest);
+      *out = {status == 0 ? WASINET_END_RETURNED : WASINET_END_EXITED, status, ""};
+    }
+    if (const int stopped = guest->stop_status.load(); stopped >= 0) *out = {WASINET_END_STOPPED, stopped, ""};
+    guest->message = out->end == WASINET_END_STOPPED ? "stopped" : "";
+    out->message = guest->message.c_str();
+    return WASINET_OK;
+  }
   if (guest->stop_status.load() < 0) {
     wasinet_status_t s = WASINET_OK;
     try {
@@ -92,6 +164,11 @@ void wasinet_guest_stop(wasinet_guest_t* guest, int status) {
   if (!guest) return;
   int none = -1;
   guest->stop_status.compare_exchange_strong(none, status < 0 ? 0 : status);
+  if (guest->service) {
+    const uint64_t one = 1;
+    (void)!::write(guest->stop_event.get(), &one, sizeof one);  // async-signal-safe
+    return;
+  }
   guest->guest->stop();
 }
 

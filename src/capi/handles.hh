@@ -2,6 +2,7 @@
 // What the C API's opaque handles are (wasinet.h declares them as
 // incomplete structs). Only src/capi sees these definitions.
 #include <cstddef>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -12,6 +13,7 @@
 #include "os/unique_fd.hh"
 #include "runtime/guest.hh"
 #include "wasinet/config.hh"
+#include "wasinet/service.hh"
 #include "wasinet/wasinet.h"
 
 struct wasinet_engine_options {
@@ -33,6 +35,8 @@ struct wasinet_module {
   std::shared_ptr<const wasinet::engine::Engine> engine;
   std::shared_ptr<const wasinet::engine::Module> module;
   std::string name;  // messages, and argv[0] when no argument is given
+  std::filesystem::path file;  // absolute, when loaded from a file (a service reloads it)
+  wasinet::os::UniqueFd cache_dir;  // the engine's, duplicated: a service compiles through it
 };
 
 struct wasinet_options {
@@ -49,7 +53,12 @@ struct wasinet_options {
 struct wasinet_guest {
   std::shared_ptr<const wasinet::engine::Engine> engine;
   std::shared_ptr<const wasinet::engine::Module> module;
+  // One instance: a Guest. More: a Service (wasinet/service.hh), told to
+  // stop by a thread that waits on stop_event, since Service::stop takes a
+  // lock and wasinet_guest_stop must be async-signal-safe.
   std::unique_ptr<wasinet::runtime::Guest> guest;
+  std::unique_ptr<wasinet::Service> service;
+  wasinet::os::UniqueFd stop_event;
   std::vector<std::string> listener_urls;
   std::string message;  // wasinet_exit_t::message of the run
   bool ran = false;

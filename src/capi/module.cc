@@ -1,5 +1,7 @@
 // The module functions of the C API (wasinet.h, "module"): loading through
 // the engine's cache, compiling, and precompiled code.
+#include <fcntl.h>
+
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -29,6 +31,7 @@ wasinet_status_t make(const wasinet_engine_t* engine, std::string name, wasinet_
   auto m = std::make_unique<wasinet_module>();
   m->engine = engine->engine;
   m->name = std::move(name);
+  if (engine->cache_dir) m->cache_dir.reset(::fcntl(engine->cache_dir.get(), F_DUPFD_CLOEXEC, 3));
   const wasinet_status_t s =
       guard(WASINET_ERROR_MODULE, [&] { m->module = std::make_shared<const wasinet::engine::Module>(load()); });
   if (s != WASINET_OK) return s;
@@ -43,7 +46,9 @@ extern "C" {
 wasinet_status_t wasinet_module_load_file(const wasinet_engine_t* engine, const char* path,
                                           wasinet_module_t** out) {
   if (!path) return fail(WASINET_ERROR_INVALID, "wasinet_module_load_file: `path` is NULL");
-  return make(engine, std::filesystem::path(path).filename().string(), out, [&] {
+  std::error_code ec;
+  const std::filesystem::path absolute = std::filesystem::absolute(path, ec);
+  const wasinet_status_t s = make(engine, std::filesystem::path(path).filename().string(), out, [&] {
     wasinet::runtime::LoadOptions load;
     load.use_cache = engine->cache_dir.valid();
     if (load.use_cache) load.cache_dir = cache_path(*engine);
@@ -51,6 +56,8 @@ wasinet_status_t wasinet_module_load_file(const wasinet_engine_t* engine, const 
     load.verbose = engine->verbose;
     return wasinet::runtime::load_module(*engine->engine, path, load);
   });
+  if (s == WASINET_OK && !ec) (*out)->file = absolute;
+  return s;
 }
 
 wasinet_status_t wasinet_module_compile(const wasinet_engine_t* engine, const uint8_t* wasm,

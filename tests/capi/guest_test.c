@@ -6,11 +6,14 @@
  *
  * Exits 0 when every check holds, 1 with a line per failed one. */
 #define _POSIX_C_SOURCE 200809L /* nanosleep in strict C11 */
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <time.h>
 
@@ -37,6 +40,44 @@ static void* stop_later(void* guest) {
   const struct timespec d = {0, 300 * 1000 * 1000};
   nanosleep(&d, NULL);
   wasinet_guest_stop((wasinet_guest_t*)guest, 143);
+  return NULL;
+}
+
+
+/* Several instances: GET /who from the service's listener (retrying while
+ * the instances start), keep the answer, then stop the service. */
+struct who_request {
+  wasinet_guest_t* guest;
+  int port;
+  char answer[512];
+};
+
+static void* ask_who_then_stop(void* arg) {
+  struct who_request* w = arg;
+  for (int attempt = 0; attempt < 200 && w->answer[0] == '\0'; ++attempt) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)w->port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, (struct sockaddr*)&a, sizeof a) == 0) {
+      const char* req = "GET /who HTTP/1.0\r\n\r\n";
+      if (write(fd, req, strlen(req)) == (ssize_t)strlen(req)) {
+        size_t used = 0;
+        ssize_t n;
+        while (used < sizeof w->answer - 1 && (n = read(fd, w->answer + used, sizeof w->answer - 1 - used)) > 0)
+          used += (size_t)n;
+        w->answer[used] = '\0';
+      }
+    }
+    close(fd);
+    if (w->answer[0] == '\0') {
+      const struct timespec d = {0, 50 * 1000 * 1000};
+      nanosleep(&d, NULL);
+    }
+  }
+  wasinet_guest_stop(w->guest, 143);
   return NULL;
 }
 
@@ -182,6 +223,47 @@ int main(int argc, char** argv) {
             WASINET_ERROR_INVALID,
         "an unknown policy format");
   wasinet_options_free(o);
+
+  /* Two instances of a Go HTTP server on one listener (a Service): both
+   * serve; a stop from another thread ends them, STOPPED 143. */
+  char go_dir[4096];
+  snprintf(go_dir, sizeof go_dir, "%s/../go", dir);
+  wasinet_module_t* web = load(engine, go_dir, "instance_http");
+  o = wasinet_options_new();
+  wasinet_options_add_arg(o, "instance_http.wasm");
+  check(wasinet_options_add_listen(o, "tcp://127.0.0.1:0") == WASINET_OK, "add_listen for the service");
+  wasinet_options_set_instances(o, 2);
+  g = NULL;
+  check(web && wasinet_guest_new(web, o, &g) == WASINET_OK, "guest_new with two instances");
+  if (g) {
+    struct who_request w = {g, 0, ""};
+    const char* url = wasinet_guest_listener_url(g, 0);
+    const char* colon = url ? strrchr(url, ':') : NULL;
+    w.port = colon ? atoi(colon + 1) : 0;
+    pthread_t t;
+    pthread_create(&t, NULL, ask_who_then_stop, &w);
+    wasinet_exit_t end;
+    check(wasinet_guest_run(g, &end) == WASINET_OK, "run(two instances)");
+    pthread_join(t, NULL);
+    check(strstr(w.answer, "instances=2") != NULL, "an instance of two answered /who");
+    check(end.end == WASINET_END_STOPPED && end.status == 143, "the service ends STOPPED 143");
+    wasinet_guest_free(g);
+  }
+  wasinet_options_free(o);
+  wasinet_module_free(web);
+
+  /* A module loaded from memory has no file for the instances to reload. */
+  static const uint8_t empty_module[] = {0, 'a', 's', 'm', 1, 0, 0, 0};
+  wasinet_module_t* mem = NULL;
+  check(wasinet_module_compile(engine, empty_module, sizeof empty_module, "empty.wasm", &mem) == WASINET_OK,
+        "compile from memory");
+  o = wasinet_options_new();
+  wasinet_options_set_instances(o, 2);
+  g = NULL;
+  check(mem && wasinet_guest_new(mem, o, &g) == WASINET_ERROR_UNSUPPORTED && g == NULL,
+        "instances of a module from memory are UNSUPPORTED");
+  wasinet_options_free(o);
+  wasinet_module_free(mem);
 
   /* A module wasinet cannot link: MODULE at run. */
   wasinet_module_t* missing = load(engine, dir, "import_missing");
