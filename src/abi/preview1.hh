@@ -1,9 +1,12 @@
 #pragma once
 // The host functions of `wasi_snapshot_preview1`, one registration function
 // per concern (each defined in its preview1_<concern>.cc).
+#include <cstdint>
 #include <vector>
 
 #include "engine/engine.hh"
+#include "net/socket.hh"
+#include "wasi/result.hh"
 
 namespace wasinet::abi {
 
@@ -21,5 +24,10 @@ void add_preview1_sock(HostFunctions& out);   // sock_*
 
 // All of the above.
 HostFunctions preview1_functions();
+
+// sock_recv's flags (RECV_PEEK, RECV_WAITALL) as the core's receive
+// options; EINVAL for any other bit. WasmEdge's sock_recv_from takes the
+// same flags.
+wasi::Result<net::RecvOptions> recv_options(uint32_t ri_flags);
 
 }  // namespace wasinet::abi

@@ -30,15 +30,11 @@ Errno sock_accept(Call& c, uint32_t fd, uint32_t flags, uint32_t ro_fd) {
 
 Errno sock_recv(Call& c, uint32_t fd, uint32_t ri_data, uint32_t ri_data_len, uint32_t ri_flags,
                 uint32_t ro_datalen, uint32_t ro_flags) {
-  namespace ri = wasi::riflags;
   WASINET_TRY(const net::SocketFd s, net::socket_of(c.ctx, fd, rights::fd_read));
-  if (ri_flags & ~uint32_t{ri::recv_peek | ri::recv_waitall}) return Errno::inval;
+  WASINET_TRY(const net::RecvOptions options, recv_options(ri_flags));
   WASINET_TRY(auto bufs, c.memory.iovecs(ri_data, ri_data_len));
   WASINET_CHECK(c.memory.check_range<uint32_t>(ro_datalen));
   WASINET_CHECK(c.memory.check_range<uint16_t>(ro_flags));
-  net::RecvOptions options;
-  options.peek = ri_flags & ri::recv_peek;
-  options.waitall = ri_flags & ri::recv_waitall;
   WASINET_TRY(net::ReceivedFrom r,
               net::retry_guarded(c.ctx, s.socket, [&] { return net::recv(c.ctx, s, bufs, options); }));
   WASINET_CHECK(c.memory.store<uint32_t>(ro_datalen, static_cast<uint32_t>(r.bytes)));
@@ -65,6 +61,15 @@ Errno sock_shutdown(Call& c, uint32_t fd, uint32_t how) {
 }
 
 }  // namespace
+
+wasi::Result<net::RecvOptions> recv_options(uint32_t ri_flags) {
+  namespace ri = wasi::riflags;
+  if (ri_flags & ~uint32_t{ri::recv_peek | ri::recv_waitall}) return Errno::inval;
+  net::RecvOptions options;
+  options.peek = ri_flags & ri::recv_peek;
+  options.waitall = ri_flags & ri::recv_waitall;
+  return options;
+}
 
 void add_preview1_sock(HostFunctions& out) {
   out.push_back(bind<&sock_accept>(kPreview1, "sock_accept"));

@@ -20,9 +20,12 @@
 
 namespace wasinet::abi {
 
-// WasmEdge's address family numbers (its witx `address_family`).
+// WasmEdge's address family numbers (its witx `address_family`), and its
+// socket type numbers (`sock_type`), which sock_open, SO_TYPE and
+// sock_getaddrinfo's hints and results share.
 inline constexpr uint16_t kWasmEdgeUnspec = 0, kWasmEdgeInet4 = 1, kWasmEdgeInet6 = 2,
                           kWasmEdgeUnix = 3;
+inline constexpr uint8_t kWasmEdgeSockAny = 0, kWasmEdgeSockDgram = 1, kWasmEdgeSockStream = 2;
 inline constexpr size_t kWasmEdgeStorageSize = 128;
 inline constexpr size_t kWasmEdgeAddressOffset = 2;  // after the u16 family
 

@@ -41,7 +41,6 @@ constexpr Errno kEaiAgain = Errno{78}, kEaiBadFlags = Errno{79}, kEaiFamily = Er
 
 constexpr uint16_t kAiPassive = 1 << 0, kAiNumericHost = 1 << 2, kAiNumericServ = 1 << 3;
 constexpr uint16_t kAiAllFlags = 0x7f;
-constexpr uint8_t kSockAny = 0, kSockDgram = 1, kSockStream = 2;
 constexpr uint32_t kProtoTcp = 1, kProtoUdp = 2;
 
 constexpr uint32_t kInfoSize = 28, kInfoProtocol = 4, kInfoAddrlen = 8, kInfoAddr = 12,
@@ -53,7 +52,7 @@ constexpr uint32_t kSockaddrIn = 16, kSockaddrIn6 = 28;
 struct Hints {
   uint16_t flags = 0;
   uint8_t family = kWasmEdgeUnspec;
-  uint8_t socktype = kSockAny;
+  uint8_t socktype = kWasmEdgeSockAny;
 };
 
 struct Found {
@@ -72,12 +71,14 @@ bool all_digits(std::string_view s) {
 Result<uint16_t> service_port(Call& c, std::string_view service, const Hints& hints) {
   if (service.empty()) return uint16_t{0};
   if (all_digits(service)) {
-    if (service.size() > 5 || std::stoul(std::string(service)) > 65535) return kEaiService;
-    return static_cast<uint16_t>(std::stoul(std::string(service)));
+    if (service.size() > 5) return kEaiService;
+    const unsigned long port = std::stoul(std::string(service));
+    if (port > 65535) return kEaiService;
+    return static_cast<uint16_t>(port);
   }
   if (hints.flags & kAiNumericServ) return kEaiNoName;
   const Result<uint16_t> port =
-      net::resolve_port(c.ctx, hints.socktype == kSockDgram ? "udp" : "tcp", service);
+      net::resolve_port(c.ctx, hints.socktype == kWasmEdgeSockDgram ? "udp" : "tcp", service);
   if (!port.ok() && port.error() == Errno::noent) return kEaiService;
   return port;
 }
@@ -112,7 +113,7 @@ Result<std::vector<Found>> lookup(Call& c, std::string_view node, std::string_vi
   WASINET_TRY(const uint16_t port, service_port(c, service, hints));
   WASINET_TRY(const std::vector<net::Address> addresses, node_addresses(c, node, hints));
   std::vector<uint8_t> socktypes = {hints.socktype};
-  if (hints.socktype == kSockAny) socktypes = {kSockStream, kSockDgram};
+  if (hints.socktype == kWasmEdgeSockAny) socktypes = {kWasmEdgeSockStream, kWasmEdgeSockDgram};
   std::vector<Found> out;
   for (net::Address a : addresses) {
     if (a.family == net::Family::unix_) continue;
@@ -160,7 +161,7 @@ void fill(const Slot& s, const Found& f, const Hints& hints) {
   std::memcpy(s.entry.data(), &hints.flags, 2);
   s.entry[2] = static_cast<uint8_t>(family);
   s.entry[3] = f.socktype;
-  const uint32_t protocol = f.socktype == kSockStream ? kProtoTcp : kProtoUdp;
+  const uint32_t protocol = f.socktype == kWasmEdgeSockStream ? kProtoTcp : kProtoUdp;
   std::memcpy(s.entry.data() + kInfoProtocol, &protocol, 4);  // u8, with its padding
   const uint32_t addrlen = v4 ? kSockaddrIn : kSockaddrIn6;
   std::memcpy(s.entry.data() + kInfoAddrlen, &addrlen, 4);
@@ -186,7 +187,7 @@ Errno sock_getaddrinfo(Call& c, uint32_t node_ptr, uint32_t node_len, uint32_t s
   if (max_results == 0) return kEaiMemory;
   if (hints.flags & ~kAiAllFlags) return kEaiBadFlags;
   if (hints.family > kWasmEdgeInet6) return kEaiFamily;
-  if (hints.socktype > kSockStream) return kEaiSockType;
+  if (hints.socktype > kWasmEdgeSockStream) return kEaiSockType;
 
   WASINET_TRY(const std::vector<Found> found, lookup(c, node, service, hints));
   // Every slot is found and checked before anything is written, so a bad

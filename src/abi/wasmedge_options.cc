@@ -8,6 +8,7 @@
 #include <span>
 
 #include "abi/host_function.hh"
+#include "abi/wasmedge_address.hh"
 #include "abi/wasmedge_sockets.hh"
 #include "net/socket_calls.hh"
 
@@ -21,7 +22,6 @@ enum : uint32_t {
   kReuseAddr = 0, kType = 1, kError = 2, kBroadcast = 4, kSndBuf = 5, kRcvBuf = 6,
   kKeepAlive = 7, kLinger = 9,
 };
-constexpr uint32_t kSockDgram = 1, kSockStream = 2;  // SO_TYPE's answers
 
 // struct linger {i32 l_onoff; i32 l_linger}, as wasi-libc lays it out.
 constexpr size_t kLingerSize = 8;
@@ -77,7 +77,7 @@ Errno sock_getsockopt(Call& c, uint32_t fd, uint32_t level, uint32_t name, uint3
   }
   switch (name) {
     case kType:
-      return put_int(c, out, s.socket->type() == net::SocketType::stream ? kSockStream : kSockDgram);
+      return put_int(c, out, s.socket->type() == net::SocketType::stream ? kWasmEdgeSockStream : kWasmEdgeSockDgram);
     case kError: {
       // The call succeeds; the pending error is the value (a WASI errno).
       if (out.bytes.size() < 4) return Errno::inval;

@@ -23,9 +23,6 @@ namespace {
 
 using wasi::Errno;
 
-// WasmEdge's socket type numbers (its witx `sock_type`).
-constexpr uint32_t kSockDgram = 1, kSockStream = 2;
-
 std::optional<net::Family> family_of(uint32_t af) {
   switch (af) {
     case kWasmEdgeInet4: return net::Family::inet;
@@ -43,9 +40,9 @@ Result<net::Address> read_address(Call& c, uint32_t addr_ptr, uint32_t port) {
 Errno sock_open(Call& c, uint32_t af, uint32_t type, uint32_t fd_out) {
   const std::optional<net::Family> family = family_of(af);
   if (!family) return Errno::afnosupport;
-  if (type != kSockStream && type != kSockDgram) return Errno::inval;
+  if (type != kWasmEdgeSockStream && type != kWasmEdgeSockDgram) return Errno::inval;
   WASINET_CHECK(c.memory.check_range<uint32_t>(fd_out));
-  const auto socktype = type == kSockStream ? net::SocketType::stream : net::SocketType::datagram;
+  const auto socktype = type == kWasmEdgeSockStream ? net::SocketType::stream : net::SocketType::datagram;
   WASINET_TRY(wasi::Fd fd, net::open_socket(c.ctx, *family, socktype, 0, /*fdflags=*/0));
   return c.memory.store<uint32_t>(fd_out, fd);
 }
@@ -86,18 +83,14 @@ Errno sock_accept_v1(Call& c, uint32_t fd, uint32_t fd_out) {
 Errno recv_from(Call& c, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_t addr,
                 uint32_t ri_flags, std::optional<uint32_t> port_out, uint32_t nread_out,
                 uint32_t oflags_out) {
-  namespace ri = wasi::riflags;
   WASINET_TRY(const net::SocketFd s, net::socket_of(c.ctx, fd, wasi::rights::fd_read));
-  if (ri_flags & ~uint32_t{ri::recv_peek | ri::recv_waitall}) return Errno::inval;
+  WASINET_TRY(net::RecvOptions options, recv_options(ri_flags));
+  options.want_from = true;
   WASINET_TRY(auto bufs, c.memory.iovecs(iovs, iovs_len));
   WASINET_TRY(std::span<uint8_t> from_out, wasmedge_address_buffer(c.memory, addr));
   if (port_out) WASINET_CHECK(c.memory.check_range<uint32_t>(*port_out));
   WASINET_CHECK(c.memory.check_range<uint32_t>(nread_out));
   WASINET_CHECK(c.memory.check_range<uint16_t>(oflags_out));
-  net::RecvOptions options;
-  options.peek = ri_flags & ri::recv_peek;
-  options.waitall = ri_flags & ri::recv_waitall;
-  options.want_from = true;
   WASINET_TRY(net::ReceivedFrom r,
               net::retry_guarded(c.ctx, s.socket, [&] { return net::recv(c.ctx, s, bufs, options); }));
   uint32_t port = 0;

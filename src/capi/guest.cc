@@ -2,7 +2,6 @@
 // from the options (the one guest assembly), run by run_guest, stopped at
 // its next host call from any thread; or, for several instances, a
 // wasinet::Service of them.
-#include <sched.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -16,6 +15,7 @@
 #include "capi/handles.hh"
 #include "capi/last_error.hh"
 #include "abi/host_modules.hh"
+#include "os/cpus.hh"
 #include "runtime/exit_codes.hh"
 #include "runtime/limit_values.hh"
 #include "wasinet/error.hh"
@@ -24,14 +24,6 @@ using wasinet::capi::fail;
 using wasinet::capi::guard;
 
 namespace {
-
-// The CPUs this process may run on, at least 1 (instances 0).
-size_t usable_cpus() {
-  cpu_set_t set;
-  if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
-  const int n = CPU_COUNT(&set);
-  return n > 0 ? static_cast<size_t>(n) : 1;
-}
 
 // Several instances: a Service over the module's file, restarted on
 // failure as `wasinet run --instances` does.
@@ -47,7 +39,7 @@ wasinet_status_t new_service(const wasinet_module& module, const wasinet_options
   wasinet::ServiceOptions so;
   so.module = module.file;
   so.guest = std::move(guest);
-  so.instances = o.instances == 0 ? usable_cpus() : o.instances;
+  so.instances = o.instances == 0 ? wasinet::os::usable_cpus() : o.instances;
   so.restart = wasinet::RestartPolicy::on_failure;
   so.use_cache = module.cache_dir.valid();
   if (so.use_cache) so.cache_dir = "/proc/self/fd/" + std::to_string(module.cache_dir.get());

@@ -20,9 +20,15 @@ using wasinet::capi::guard;
 
 namespace {
 
-// The engine's cache directory as a path module loading can use.
-std::filesystem::path cache_path(const wasinet_engine& e) {
-  return "/proc/self/fd/" + std::to_string(e.cache_dir.get());
+// How the engine loads and compiles: through its cache directory (as a
+// path module loading can use), if it has one; no terminal notes.
+wasinet::runtime::LoadOptions load_options(const wasinet_engine& e) {
+  wasinet::runtime::LoadOptions load;
+  load.use_cache = e.cache_dir.valid();
+  if (load.use_cache) load.cache_dir = "/proc/self/fd/" + std::to_string(e.cache_dir.get());
+  load.report_slow_compile = false;
+  load.verbose = e.verbose;
+  return load;
 }
 
 wasinet_status_t make(const wasinet_engine_t* engine, std::string name, wasinet_module_t** out,
@@ -49,12 +55,7 @@ wasinet_status_t wasinet_module_load_file(const wasinet_engine_t* engine, const 
   std::error_code ec;
   const std::filesystem::path absolute = std::filesystem::absolute(path, ec);
   const wasinet_status_t s = make(engine, std::filesystem::path(path).filename().string(), out, [&] {
-    wasinet::runtime::LoadOptions load;
-    load.use_cache = engine->cache_dir.valid();
-    if (load.use_cache) load.cache_dir = cache_path(*engine);
-    load.report_slow_compile = false;
-    load.verbose = engine->verbose;
-    return wasinet::runtime::load_module(*engine->engine, path, load);
+    return wasinet::runtime::load_module(*engine->engine, path, load_options(*engine));
   });
   if (s == WASINET_OK && !ec) (*out)->file = absolute;
   return s;
@@ -67,13 +68,8 @@ wasinet_status_t wasinet_module_compile(const wasinet_engine_t* engine, const ui
     return fail(WASINET_ERROR_MODULE, "precompiled code: use wasinet_module_deserialize");
   const std::string module_name = name ? name : "main.wasm";
   return make(engine, module_name, out, [&] {
-    wasinet::runtime::LoadOptions load;
-    load.use_cache = engine->cache_dir.valid();
-    if (load.use_cache) load.cache_dir = cache_path(*engine);
-    load.report_slow_compile = false;
-    load.verbose = engine->verbose;
     return wasinet::runtime::compile_wasm(*engine->engine, module_name, std::vector<uint8_t>(wasm, wasm + len),
-                                          load);
+                                          load_options(*engine));
   });
 }
 

@@ -1,9 +1,8 @@
 #include "cli/service_flags.hh"
 
-#include <sched.h>
-
 #include <CLI/CLI.hpp>
 
+#include "os/cpus.hh"
 #include "runtime/limit_values.hh"
 #include "wasinet/error.hh"
 
@@ -31,13 +30,6 @@ void add_service_flags(CLI::App& run, ServiceFlags& flags) {
       ->type_name("DURATION");
 }
 
-size_t usable_cpus() noexcept {
-  cpu_set_t set;
-  if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
-  const int n = CPU_COUNT(&set);
-  return n > 0 ? static_cast<size_t>(n) : 1;
-}
-
 bool wants_service(const ServiceFlags& flags) noexcept {
   return !flags.instances.empty() || !flags.restart.empty() || !flags.drain_timeout.empty();
 }
@@ -45,7 +37,7 @@ bool wants_service(const ServiceFlags& flags) noexcept {
 void parse_service_flags(const ServiceFlags& flags, ServiceOptions& options) {
   options.instances = 1;
   if (flags.instances == "auto")
-    options.instances = usable_cpus();
+    options.instances = os::usable_cpus();
   else if (!flags.instances.empty())
     options.instances = runtime::parse_count("--instances", flags.instances, 1);
   if (options.instances > kMaxInstances)

@@ -21,9 +21,6 @@ struct ServiceFlags {
 
 void add_service_flags(CLI::App& run, ServiceFlags& flags);
 
-// The CPUs this process may run on (sched_getaffinity), at least 1.
-size_t usable_cpus() noexcept;
-
 // Whether any of the flags was given: the run is then a service.
 bool wants_service(const ServiceFlags& flags) noexcept;
 
